@@ -1,0 +1,23 @@
+/**
+ * The shell's navigation. Each layer adds its pages here (and its routes in routes.tsx) as it
+ * lands; sections keep the sidebar readable as it grows.
+ */
+export interface NavigationItem {
+  /** Route path under /admin. */
+  path: string;
+  label: string;
+  section: 'Platform' | 'Governance' | 'Agents' | 'Data' | 'Operations';
+}
+
+export const NAVIGATION: readonly NavigationItem[] = [
+  { path: '/', label: 'Overview', section: 'Platform' },
+  { path: '/system', label: 'System status', section: 'Platform' },
+];
+
+export function navigationSections(items: readonly NavigationItem[] = NAVIGATION): Array<[string, NavigationItem[]]> {
+  const sections = new Map<string, NavigationItem[]>();
+  for (const item of items) {
+    sections.set(item.section, [...(sections.get(item.section) ?? []), item]);
+  }
+  return [...sections.entries()];
+}

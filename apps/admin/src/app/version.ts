@@ -1,0 +1,3 @@
+declare const __STRATA_VERSION__: string | undefined;
+
+export const STRATA_VERSION: string = typeof __STRATA_VERSION__ === 'string' ? __STRATA_VERSION__ : '0.0.0-dev';

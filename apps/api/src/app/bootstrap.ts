@@ -1,0 +1,46 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { serveAdmin } from './admin/admin-static';
+import { AppModule, type AppModuleOptions } from './app.module';
+import { assignRequestId } from './http/request-context.middleware';
+import { setUpOpenApi } from './openapi/openapi';
+
+/**
+ * Builds the configured API application (not yet listening). `main.ts` and the HTTP tests share it,
+ * so tests exercise the same middleware, limits and error mapping as production.
+ */
+export async function createApiApp(options: AppModuleOptions): Promise<NestExpressApplication> {
+  const { config } = options;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
+    // Nest's own console logger stays off: pino takes over below, and boot failures are thrown to
+    // the caller (main prints them once, with their code) instead of being logged with a stack and
+    // exiting here.
+    logger: false,
+    abortOnError: false,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(assignRequestId);
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          // Swagger UI at /docs styles itself inline.
+          'style-src': ["'self'", "'unsafe-inline'"],
+          'img-src': ["'self'", 'data:'],
+        },
+      },
+    }),
+  );
+  app.useBodyParser('json', { limit: config.STRATA_BODY_LIMIT });
+  app.useBodyParser('urlencoded', { limit: config.STRATA_BODY_LIMIT, extended: false });
+
+  setUpOpenApi(app);
+  serveAdmin(app, config.STRATA_ADMIN_DIST);
+  return app;
+}

@@ -1,0 +1,19 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+describe('main (boot)', () => {
+  it('refuses to start on a bad config value, naming the variable, before touching any database', () => {
+    const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+    const tsconfig = fileURLToPath(new URL('../../../tsconfig.base.json', import.meta.url));
+    const result = spawnSync(process.execPath, ['--import', 'tsx', main], {
+      env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig, PORT: 'eighty', LOG_LEVEL: 'loud', STRATA_DATA_DIR: '/nonexistent/never-created' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain('Invalid configuration');
+    expect(result.stderr).toMatch(/PORT: .*"eighty"/);
+    expect(result.stderr).toMatch(/LOG_LEVEL: /);
+  });
+});

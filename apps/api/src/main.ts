@@ -1,0 +1,69 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { InvalidConfigError, loadConfig } from '@strata/kernel';
+import { DATABASE_RUNTIME, MIGRATION_REPORT, PlatformInstanceService, type DatabaseRuntime, type MigrationReport } from '@strata/db';
+import { Logger } from 'nestjs-pino';
+import { ADMIN_BASE } from './app/admin/admin-static';
+import { createApiApp } from './app/bootstrap';
+import { GracefulShutdown } from './app/lifecycle/graceful-shutdown';
+import { STRATA_VERSION } from './app/version';
+
+if (Number(process.versions.node.split('.')[0]) !== 24) {
+  console.error(`Strata needs Node 24; this is ${process.versions.node}. Start it with \`npm start\`.`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof InvalidConfigError) {
+      console.error(error.message);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+
+  // The bundle ships the Prisma migrations beside it (see vite.config.ts).
+  const prismaDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'prisma');
+  const app = await createApiApp({ config, prismaDir });
+  const logger = app.get(Logger);
+  new GracefulShutdown(app, config.STRATA_SHUTDOWN_TIMEOUT_MS, logger).listen();
+
+  const runtime = app.get<DatabaseRuntime>(DATABASE_RUNTIME);
+  const migrations = app.get<MigrationReport>(MIGRATION_REPORT);
+  const instance = await app.get(PlatformInstanceService).recordStart(STRATA_VERSION);
+  await app.listen(config.PORT, config.HOST);
+
+  const address = app.getHttpServer().address();
+  const port = typeof address === 'object' && address ? address.port : config.PORT;
+  const base = `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${port}`;
+  logger.log(
+    {
+      version: STRATA_VERSION,
+      database: runtime.mode,
+      databaseUrl: runtime.displayUrl,
+      migrationsApplied: migrations.applied,
+      instanceId: instance.id,
+      firstStart: instance.firstStart,
+    },
+    'Strata started',
+  );
+  const where = runtime.mode === 'embedded' ? `embedded (${runtime.embedded?.dataDir}, psql: ${runtime.url})` : runtime.displayUrl;
+  process.stdout.write(
+    `\n  Strata ${STRATA_VERSION} is running\n` +
+      `    Admin:     ${base}${ADMIN_BASE}\n` +
+      `    API docs:  ${base}/docs\n` +
+      `    Health:    ${base}/health/ready\n` +
+      `    Database:  ${where}\n\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  const coded = error as { code?: string; message?: string };
+  console.error(`Strata failed to start: ${coded.code ? `${coded.code}: ` : ''}${coded.message ?? String(error)}`);
+  if (!coded.code) console.error(error);
+  process.exit(1);
+});
