@@ -1,5 +1,5 @@
-import { BadRequestException, type ArgumentsHost } from '@nestjs/common';
-import { describe, expect, it } from 'vitest';
+import { BadRequestException, Logger, type ArgumentsHost } from '@nestjs/common';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, RequestContextStore } from '@strata/kernel';
 import { ApiExceptionFilter, type ErrorBody } from './api-exception.filter';
 
@@ -27,6 +27,9 @@ function run(exception: unknown, requestId = 'req-1') {
 }
 
 describe('ApiExceptionFilter', () => {
+  // 500s are logged by design; keep the test output clean.
+  beforeAll(() => Logger.overrideLogger(false));
+
   it('maps a domain error kind to its status and keeps the stable code and details', () => {
     const error = new DomainError('governance.approval_expired', 'conflict', 'The approval expired.', {
       details: { approvalId: 'a1' },
