@@ -1,17 +1,17 @@
 /**
  * `npm run db:migrate | db:status | db:new -- NAME | db:generate`: the migration workflow, offline.
- * Targets DATABASE_URL when set, else the embedded database in STRATA_DATA_DIR. If a running Strata
- * holds the embedded database, the command goes through that process's PostgreSQL socket.
+ * Targets DATABASE_URL when set, else the embedded database in STRATA_DATA_DIR (which must not be
+ * open in a running Strata: stop it first; it applies migrations at start anyway).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { isDomainError, loadConfig } from '@strata/kernel';
-import { serverMigrationFactory } from '../lib/connection/adapter-factories';
+import { EmbeddedDatabaseInUseError } from '../lib/db.errors';
 import { DataDirLock } from '../lib/embedded/data-dir-lock';
 import { migrateDatabase, openDatabase, type DatabaseRuntime } from '../lib/database-runtime';
 import { createMigration } from '../lib/migrations/create-migration';
 import { DEFAULT_PRISMA_DIR } from '../lib/migrations/migration-files';
-import { Migrator, type MigrationStatus } from '../lib/migrations/migrator';
+import type { MigrationStatus } from '../lib/migrations/migrator';
 
 const USAGE = `Usage: npm run db:<command>
   db:migrate          apply pending migrations
@@ -68,16 +68,10 @@ async function openTarget(): Promise<DatabaseRuntime> {
   const config = loadConfig();
   if (!config.DATABASE_URL) {
     const owner = DataDirLock.read(path.resolve(config.STRATA_DATA_DIR));
-    if (owner?.url) {
-      step(`The embedded database is open in process ${owner.pid}; using its socket ${owner.url}`);
-      return {
-        mode: 'embedded',
-        url: owner.url,
-        displayUrl: owner.url,
-        poolMax: 2,
-        migrator: new Migrator(serverMigrationFactory(owner.url), DEFAULT_PRISMA_DIR),
-        close: async () => undefined,
-      };
+    if (owner) {
+      // A second client on the embedded socket can interleave with the platform's queries
+      // (electric-sql/pglite#1046), and the running platform migrates at start anyway.
+      throw new EmbeddedDatabaseInUseError(path.resolve(config.STRATA_DATA_DIR), owner.pid, owner.url);
     }
   }
   const runtime = await openDatabase({

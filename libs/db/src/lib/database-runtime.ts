@@ -42,8 +42,10 @@ export async function openDatabase(
     url: embedded.url,
     displayUrl: embedded.url,
     embedded,
-    // The embedded socket serialises queries anyway; a few connections are enough there.
-    poolMax: Math.min(poolMax, 4),
+    // One connection: pglite-socket interleaves the extended-protocol messages of concurrent
+    // connections outside transactions (electric-sql/pglite#1046), which can fail or mix results.
+    // PGlite runs one query at a time anyway, so a single connection costs no throughput.
+    poolMax: 1,
     migrator: new Migrator(pgliteMigrationFactory(embedded.pglite), options.prismaDir),
     close: () => embedded.stop(),
   };

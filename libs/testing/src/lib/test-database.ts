@@ -135,17 +135,27 @@ async function assemble(
   prismaDir: string,
   dispose: () => Promise<void>,
 ): Promise<TestDatabase> {
-  const prisma = new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: 4 }) });
-  const sql = new pg.Pool({ connectionString: url, max: 2 });
+  // PGlite: one connection each (see EmbeddedDatabase on pglite-socket and concurrent connections).
+  const poolMax = kind === 'pglite' ? 1 : 4;
+  let closed = false;
+  // Dropping the database ends its connections from the server side; a pooled client still
+  // winding down then reports "terminating connection". Expected during close, a bug otherwise.
+  const onConnectionError = (error: Error) => {
+    if (!closed) console.error(`test database connection error: ${error.message}`);
+  };
+  const prisma = new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: poolMax }, { onPoolError: onConnectionError, onConnectionError }),
+  });
+  const sql = new pg.Pool({ connectionString: url, max: kind === 'pglite' ? 1 : 2 });
+  sql.on('error', onConnectionError);
   const runtime: DatabaseRuntime = {
     mode: kind === 'pglite' ? 'embedded' : 'server',
     url,
     displayUrl: redactDatabaseUrl(url),
-    poolMax: 4,
+    poolMax,
     migrator: new Migrator(serverMigrationFactory(url), prismaDir),
     close: async () => undefined,
   };
-  let closed = false;
   return {
     url,
     kind,

@@ -28,7 +28,16 @@ export function serverMigrationFactory(url: string): SqlMigrationAwareDriverAdap
   return {
     provider: 'postgres',
     adapterName: main.adapterName,
-    connect: () => main.connect(),
+    connect: async () => {
+      const adapter = await main.connect();
+      // adapter-pg 7.10 splits a migration script on every ';', cutting plpgsql bodies ($$ … ; … $$)
+      // and comments apart. Sent whole without parameters, the script goes through the simple query
+      // protocol and PostgreSQL parses it itself, as PGlite's adapter does (exec).
+      adapter.executeScript = async (script: string) => {
+        await adapter.executeRaw({ sql: script, args: [], argTypes: [] });
+      };
+      return adapter;
+    },
     connectToShadowDb: connectToScratchDb,
   };
 }

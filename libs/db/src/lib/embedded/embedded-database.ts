@@ -19,8 +19,10 @@ export interface EmbeddedDatabaseOptions {
  * as it connects to a server: through DATABASE_URL-style URLs and the same Prisma adapter.
  *
  * PGlite is a single session: connections are multiplexed by the socket server, an open transaction
- * holds the others back, and SET leaks between connections. Right for one node and development;
- * production deployments set DATABASE_URL to a PostgreSQL server.
+ * holds the others back, and SET leaks between connections. The socket server also interleaves the
+ * extended-protocol messages of concurrent connections (electric-sql/pglite#1046), so the platform
+ * uses one connection, and other clients (psql's simple protocol is safe) should not run while it
+ * does. Right for one node and development; production deployments set DATABASE_URL.
  */
 export class EmbeddedDatabase {
   private constructor(

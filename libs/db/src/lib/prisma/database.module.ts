@@ -26,15 +26,20 @@ export type DatabaseModuleOptions =
       migrateOnStart: boolean;
     };
 
-/** Closes the database after everything else has shut down (Prisma disconnects in onModuleDestroy, before this). */
+/**
+ * Last step of a shutdown, after every module's onModuleDestroy (where layers flush their writes):
+ * disconnect the pool, then close the database if this module opened it.
+ */
 @Injectable()
 class DatabaseShutdown implements OnApplicationShutdown {
   constructor(
+    private readonly prisma: PrismaService,
     @Inject(DATABASE_RUNTIME) private readonly runtime: DatabaseRuntime,
     @Inject('strata.db.ownsRuntime') private readonly ownsRuntime: boolean,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await this.prisma.$disconnect();
     if (this.ownsRuntime) await this.runtime.close();
   }
 }

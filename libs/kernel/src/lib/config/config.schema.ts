@@ -34,9 +34,23 @@ export const configSchema = z.object({
   STRATA_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   /** The built admin app served at `/`; empty disables it. */
   STRATA_ADMIN_DIST: z.string().default('dist/apps/admin'),
+
+  /**
+   * First start: create a bootstrap tenant and an owner API key (printed once) when the database
+   * has no tenant. auto: only on the embedded database; always; never.
+   */
+  STRATA_BOOTSTRAP: z.enum(['auto', 'always', 'never']).default('auto'),
+  /** Ed25519 private key (PKCS#8 PEM, or its base64) that signs audit checkpoints. Unset: a key kept in STRATA_DATA_DIR. */
+  STRATA_AUDIT_SIGNING_KEY: z.string().min(1).optional(),
+  /** A signed checkpoint is written after this many new entries of a tenant… */
+  STRATA_AUDIT_CHECKPOINT_EVERY: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  /** …or after this long, whichever comes first. */
+  STRATA_AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
+  /** How often approvals are checked for expiry and escalation. */
+  STRATA_APPROVAL_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
 });
 
 export type StrataConfig = z.infer<typeof configSchema>;
 
 /** Variables whose values are never echoed in error messages or logs. */
-export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set(['DATABASE_URL']);
+export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set(['DATABASE_URL', 'STRATA_AUDIT_SIGNING_KEY']);

@@ -48,4 +48,18 @@ describe('RequestContextStore', () => {
       }).toThrow(TypeError);
     });
   });
+
+  it('lets authentication add to the context for the rest of the request, across awaits', async () => {
+    await RequestContextStore.run({ requestId: 'r4' }, async () => {
+      const authenticate = async () => {
+        await Promise.resolve();
+        RequestContextStore.update({ tenantId: 't7', actor: { type: 'user', id: 'u1', roles: ['viewer'] } });
+      };
+      await authenticate();
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      expect(RequestContextStore.requireTenantId()).toBe('t7');
+      expect(RequestContextStore.require().actor?.id).toBe('u1');
+    });
+    expect(() => RequestContextStore.update({ tenantId: 'x' })).toThrow(MissingRequestContextError);
+  });
 });

@@ -23,45 +23,57 @@ export interface RequestContext {
   purpose?: string;
   justification?: string;
   traceId?: string;
+  /** The client's address as seen by the API (after trusted proxies). */
+  ip?: string;
 }
 
-const storage = new AsyncLocalStorage<RequestContext>();
+/** Mutable only through {@link RequestContextStore.update}: one holder per request or job. */
+interface Holder {
+  context: Readonly<RequestContext>;
+}
+
+const storage = new AsyncLocalStorage<Holder>();
 
 /** The request context carried through async calls (AsyncLocalStorage). */
 export const RequestContextStore = {
   /** Runs `fn` with `context` as the current context; nested calls see it, callers outside do not. */
   run<T>(context: RequestContext, fn: () => T): T {
-    return storage.run(Object.freeze({ ...context }), fn);
+    return storage.run({ context: Object.freeze({ ...context }) }, fn);
   },
 
   /** Runs `fn` with the current context extended by `patch` (e.g. after authentication). */
   with<T>(patch: Partial<RequestContext>, fn: () => T): T {
-    const current = storage.getStore();
+    const current = storage.getStore()?.context;
     if (!current && !patch.requestId) {
       throw new MissingRequestContextError('a request id');
     }
-    return storage.run(Object.freeze({ ...current, ...patch } as RequestContext), fn);
+    return storage.run({ context: Object.freeze({ ...current, ...patch } as RequestContext) }, fn);
   },
 
-  /** Replaces fields of the current context for the rest of this async flow (used by auth middleware). */
-  enter(context: RequestContext): void {
-    storage.enterWith(Object.freeze({ ...context }));
+  /**
+   * Sets fields of the current context for the rest of this request or job, everywhere in it
+   * (authentication adds tenant, actor and purpose after the context was opened).
+   */
+  update(patch: Partial<RequestContext>): void {
+    const holder = storage.getStore();
+    if (!holder) throw new MissingRequestContextError('a request context');
+    holder.context = Object.freeze({ ...holder.context, ...patch });
   },
 
-  current(): RequestContext | undefined {
-    return storage.getStore();
+  current(): Readonly<RequestContext> | undefined {
+    return storage.getStore()?.context;
   },
 
   /** The current context; throws if there is none (a bug: code ran outside a request or job). */
-  require(): RequestContext {
-    const context = storage.getStore();
+  require(): Readonly<RequestContext> {
+    const context = storage.getStore()?.context;
     if (!context) throw new MissingRequestContextError('a request context');
     return context;
   },
 
   /** The current tenant id; every tenant-scoped repository method reads it from here. */
   requireTenantId(): string {
-    const tenantId = storage.getStore()?.tenantId;
+    const tenantId = storage.getStore()?.context.tenantId;
     if (!tenantId) throw new MissingRequestContextError('a tenant');
     return tenantId;
   },
