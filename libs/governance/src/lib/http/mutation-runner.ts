@@ -1,0 +1,17 @@
+import { Injectable } from '@nestjs/common';
+import { withSpan } from '@strata/kernel';
+import { PrismaService, type Prisma } from '@strata/db';
+
+/**
+ * Runs a governance mutation the one way they all run: in an OpenTelemetry span named after the
+ * audited action, inside one database transaction with its audit entry, so the change and its
+ * record commit or roll back together.
+ */
+@Injectable()
+export class MutationRunner {
+  constructor(private readonly prisma: PrismaService) {}
+
+  run<T>(action: string, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
+    return withSpan(action, { 'strata.audit.action': action }, () => this.prisma.$transaction((tx) => work(tx)));
+  }
+}
