@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InvalidConfigError, loadConfig } from '@strata/kernel';
 import { DATABASE_RUNTIME, MIGRATION_REPORT, PlatformInstanceService, type DatabaseRuntime, type MigrationReport } from '@strata/db';
+import { TenantProvisioningService } from '@strata/governance';
 import { Logger } from 'nestjs-pino';
 import { ADMIN_BASE } from './app/admin/admin-static';
 import { createApiApp } from './app/bootstrap';
@@ -35,6 +36,10 @@ async function main(): Promise<void> {
   const runtime = app.get<DatabaseRuntime>(DATABASE_RUNTIME);
   const migrations = app.get<MigrationReport>(MIGRATION_REPORT);
   const instance = await app.get(PlatformInstanceService).recordStart(STRATA_VERSION);
+  const bootstrap =
+    config.STRATA_BOOTSTRAP === 'always' || (config.STRATA_BOOTSTRAP === 'auto' && runtime.mode === 'embedded')
+      ? await app.get(TenantProvisioningService).bootstrapIfEmpty()
+      : null;
   await app.listen(config.PORT, config.HOST);
 
   const address = app.getHttpServer().address();
@@ -59,6 +64,14 @@ async function main(): Promise<void> {
       `    Health:    ${base}/health/ready\n` +
       `    Database:  ${where}\n\n`,
   );
+  if (bootstrap) {
+    // Printed once, to the terminal only (not into the JSON log): the key is stored only as a hash.
+    process.stdout.write(
+      `  First start: created tenant "${bootstrap.tenant.slug}" with an owner API key.\n` +
+        `  Store it now, it is not shown again:\n\n    ${bootstrap.token}\n\n` +
+        `  Sign in at ${base}${ADMIN_BASE} with it, then create personal keys and revoke this one.\n\n`,
+    );
+  }
 }
 
 main().catch((error: unknown) => {

@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DomainError, loadConfig } from '@strata/kernel';
 import { createTestDatabase, type TestDatabase } from '@strata/testing';
+import { Public } from '@strata/governance';
 import { createApiApp } from './bootstrap';
 
 interface ErrorEnvelope {
@@ -16,6 +17,7 @@ async function errorOf(response: Response): Promise<ErrorEnvelope['error']> {
   return ((await response.json()) as ErrorEnvelope).error;
 }
 
+@Public()
 @Controller('probe')
 class ProbeController {
   @Get('domain-error')

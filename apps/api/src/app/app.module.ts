@@ -1,8 +1,10 @@
 import { Module, type DynamicModule, type ModuleMetadata, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
-import { CLOCK, SystemClock, type StrataConfig } from '@strata/kernel';
+import type { StrataConfig } from '@strata/kernel';
 import { DatabaseModule, DEFAULT_PRISMA_DIR, type DatabaseModuleOptions } from '@strata/db';
+import { auditOptionsFromConfig, GovernanceModule } from '@strata/governance';
+import { ClockModule } from './clock.module';
 import { STRATA_CONFIG } from './config/config.tokens';
 import { HealthController } from './health/health.controller';
 import { ApiExceptionFilter } from './http/api-exception.filter';
@@ -58,17 +60,21 @@ export class AppModule implements NestModule {
             prismaDir: options.prismaDir ?? DEFAULT_PRISMA_DIR,
           },
         ),
+        ClockModule,
+        GovernanceModule.forRoot({
+          audit: auditOptionsFromConfig(config),
+          approvals: { sweepIntervalMs: config.STRATA_APPROVAL_SWEEP_INTERVAL_MS },
+        }),
         ...(options.imports ?? []),
       ],
       controllers: [HealthController, SystemController],
       providers: [
         { provide: STRATA_CONFIG, useValue: config },
-        { provide: CLOCK, useClass: SystemClock },
         { provide: APP_FILTER, useClass: ApiExceptionFilter },
         ShutdownState,
         SystemStatusService,
       ],
-      exports: [STRATA_CONFIG, CLOCK],
+      exports: [STRATA_CONFIG],
     };
   }
 

@@ -1,10 +1,12 @@
 import { Controller, Get, HttpCode, Inject, Res } from '@nestjs/common';
+import { Public } from '@strata/governance';
 import { ApiOkResponse, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { DatabaseHealth, MIGRATION_REPORT, type MigrationReport } from '@strata/db';
 import { ShutdownState } from '../lifecycle/shutdown-state';
 
 /** Liveness and readiness for process supervisors and load balancers (Kubernetes probes). */
+@Public()
 @ApiTags('health')
 @Controller('health')
 export class HealthController {

@@ -33,6 +33,6 @@ export class RequestContextMiddleware implements NestMiddleware {
     const requestId = requestIdFor(request);
     request.id = requestId;
     if (!response.headersSent) response.setHeader('X-Request-Id', requestId);
-    RequestContextStore.run({ requestId }, next);
+    RequestContextStore.run({ requestId, ip: request.ip }, next);
   }
 }

@@ -3,10 +3,12 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '@strata/kernel';
 import { createTestDatabase, type TestDatabase } from '@strata/testing';
+import { Public } from '@strata/governance';
 import { createApiApp } from '../bootstrap';
 import { GracefulShutdown } from './graceful-shutdown';
 import { ShutdownState } from './shutdown-state';
 
+@Public()
 @Controller('slow')
 class SlowController {
   @Get()

@@ -1,7 +1,9 @@
 import { Controller, Get } from '@nestjs/common';
+import { Public } from '@strata/governance';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { SystemStatusService, type SystemStatus } from './system-status.service';
 
+@Public()
 @ApiTags('system')
 @Controller('system')
 export class SystemController {

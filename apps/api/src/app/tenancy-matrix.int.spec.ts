@@ -1,0 +1,133 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BUILT_IN_ROLES } from '@strata/governance';
+import { startApiHarness, type ApiHarness } from '../testing/api-harness';
+
+interface Route {
+  method: string;
+  path: string;
+}
+
+/**
+ * Every route with an `:id` parameter, read from Nest's own route metadata, so routes that later
+ * layers add are walked without anyone editing this test.
+ */
+function routesWithIds(api: ApiHarness): Route[] {
+  const discovery = api.app.get(DiscoveryService);
+  const scanner = new MetadataScanner();
+  const routes: Route[] = [];
+  for (const wrapper of discovery.getControllers()) {
+    const { instance, metatype } = wrapper;
+    if (!instance || !metatype) continue;
+    const base = [Reflect.getMetadata(PATH_METADATA, metatype) as string | string[]].flat()[0] ?? '';
+    const prototype = Object.getPrototypeOf(instance) as object;
+    for (const name of scanner.getAllMethodNames(prototype)) {
+      const handler = (prototype as Record<string, unknown>)[name] as object;
+      const path = Reflect.getMetadata(PATH_METADATA, handler) as string | undefined;
+      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
+      if (path === undefined || method === undefined) continue;
+      const full = `/${[base, path].map((part) => part.replace(/^\/|\/$/g, '')).filter(Boolean).join('/')}`;
+      if (full.includes(':id')) routes.push({ method: RequestMethod[method], path: full });
+    }
+  }
+  return routes;
+}
+
+/** A body most write routes accept, so a cross-tenant write reaches the lookup rather than stopping at validation. */
+const SAMPLE_BODY = {
+  roles: ['viewer'],
+  description: 'cross-tenant probe',
+  decision: 'approve',
+  reason: 'cross-tenant probe',
+  body: 'cross-tenant probe',
+  requiresJustification: false,
+  archived: true,
+  disabled: true,
+};
+
+describe('tenancy matrix: no route with an id reads or changes another tenant', () => {
+  let api: ApiHarness;
+  const keysOfA = new Map<string, string>();
+  let ownerB: string;
+  const idsOfB: string[] = [];
+  let snapshotOfB: string;
+
+  async function snapshot(tenantId: string): Promise<string> {
+    const tables = await api.db.query<{ table_name: string }>(
+      `SELECT table_name FROM information_schema.columns WHERE column_name = 'tenant_id' AND table_schema = 'public' ORDER BY table_name`,
+    );
+    const parts: string[] = [];
+    for (const { table_name } of tables) {
+      const rows = await api.db.query(`SELECT * FROM "${table_name}" WHERE tenant_id = $1 ORDER BY 1, 2`, [tenantId]);
+      parts.push(`${table_name}:${JSON.stringify(rows, (_key, value: unknown) => (typeof value === 'bigint' ? value.toString() : value))}`);
+    }
+    return parts.join('\n');
+  }
+
+  beforeAll(async () => {
+    api = await startApiHarness({ imports: [DiscoveryModule] });
+    const a = await api.provision('tenant-a');
+    const b = await api.provision('tenant-b');
+    ownerB = b.token;
+
+    for (const role of BUILT_IN_ROLES) {
+      const account = await api.call<{ id: string }>(a.token, 'POST', '/governance/service-accounts', { name: `${role}-a`, roles: [role] });
+      const key = await api.call<{ token: string }>(a.token, 'POST', '/governance/api-keys', { name: role, serviceAccountId: account.body.id, roles: [role] });
+      keysOfA.set(role, key.body.token);
+    }
+
+    // One record of every kind in tenant B, made through its API.
+    const account = await api.call<{ id: string }>(ownerB, 'POST', '/governance/service-accounts', { name: 'b-bot', roles: ['viewer'] });
+    const key = await api.call<{ apiKey: { id: string } }>(ownerB, 'POST', '/governance/api-keys', { name: 'b', serviceAccountId: account.body.id, roles: ['viewer'] });
+    const member = await api.call<{ id: string }>(ownerB, 'POST', '/governance/members', { email: 'b@example.com', displayName: 'B', roles: ['viewer'] });
+    const purpose = await api.call<{ id: string }>(ownerB, 'POST', '/governance/purposes', { name: 'b-purpose' });
+    const provider = await api.call<{ id: string }>(ownerB, 'POST', '/governance/oidc-providers', { issuer: 'https://idp.b.example', audience: 'strata-b' });
+    idsOfB.push(account.body.id, key.body.apiKey.id, member.body.id, purpose.body.id, provider.body.id);
+    const decisions = await api.call<{ items: Array<{ id: string }> }>(ownerB, 'GET', '/governance/decisions?limit=1');
+    idsOfB.push(...decisions.body.items.map((item) => item.id));
+    for (const table of ['approval_request', 'audit_entry', 'audit_checkpoint']) {
+      const rows = await api.db.query<{ id: string }>(`SELECT id FROM "${table}" WHERE tenant_id = $1 LIMIT 3`, [b.tenant.id]);
+      idsOfB.push(...rows.map((row) => row.id));
+    }
+    expect(idsOfB.length).toBeGreaterThanOrEqual(6);
+    snapshotOfB = await snapshot(b.tenant.id);
+  });
+  afterAll(() => api?.close());
+
+  it('finds the id routes in Nest metadata', () => {
+    const routes = routesWithIds(api);
+    expect(routes.length).toBeGreaterThan(8);
+    expect(routes).toContainEqual({ method: 'GET', path: '/governance/api-keys/:id' });
+  });
+
+  it('answers 403 or 404, never data, to every role of tenant A, for every id of tenant B, on every route', async () => {
+    const routes = routesWithIds(api);
+    const leaks: string[] = [];
+    for (const [role, key] of keysOfA) {
+      for (const route of routes) {
+        for (const id of idsOfB) {
+          const path = route.path.replace(':id', id);
+          const response = await api.call(key, route.method, path, route.method === 'GET' || route.method === 'DELETE' ? undefined : SAMPLE_BODY);
+          // 403: the role may not use the route at all; 404: not found in the caller's tenant; 400: the probe body did not fit.
+          if (![400, 403, 404].includes(response.status)) leaks.push(`${role} ${route.method} ${path} -> ${response.status}`);
+          if (role === 'owner' && route.method === 'GET' && response.status !== 404) leaks.push(`owner ${route.method} ${path} -> ${response.status} (expected 404)`);
+        }
+      }
+    }
+    expect(leaks).toEqual([]);
+  });
+
+  it('left every row of tenant B as it was', async () => {
+    const b = await api.db.query<{ id: string }>(`SELECT id FROM tenant WHERE slug = 'tenant-b'`);
+    expect(await snapshot(b[0]?.id as string)).toBe(snapshotOfB);
+  });
+
+  it('still serves tenant B its own records on the same routes (the matrix can fail)', async () => {
+    const [accountId] = idsOfB;
+    const own = await api.call<{ id: string }>(ownerB, 'GET', `/governance/service-accounts/${accountId}`);
+    expect(own.status).toBe(200);
+    expect(own.body.id).toBe(accountId);
+  });
+});
