@@ -57,17 +57,26 @@ describe('admin shell in a real browser', () => {
     await deep.screenshot({ path: path.join(SCREENSHOTS, 'system-status.png'), fullPage: true });
   });
 
-  it('signs in with an API key, rejects an obviously wrong one, and signs out', async () => {
+  it('signs in with the bootstrap owner key, refuses a wrong one, and signs out', async () => {
+    const ownerKey = /strata_[a-z2-7]{12}_[A-Za-z0-9_-]{43}/.exec(strata.output())?.[0];
+    expect(ownerKey, 'the first start prints an owner key').toBeDefined();
+
     const page = await browser.newPage();
     await page.goto(`${strata.baseUrl}/admin/sign-in`);
     await page.getByLabel('API key').fill('short');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await expect.poll(() => page.getByRole('alert').innerText()).toContain('Paste the whole API key');
 
-    await page.getByLabel('API key').fill('sk_live_0123456789abcdef');
+    await page.getByLabel('API key').fill(`strata_aaaaaaaaaaaa_${'A'.repeat(43)}`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').innerText()).toContain('This key was not accepted');
+
+    await page.getByLabel('API key').fill(ownerKey as string);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Overview' }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem('strata.apiKey'))).toBe('sk_live_0123456789abcdef');
+    await expect.poll(() => page.getByTestId('whoami').innerText()).toContain('Default tenant');
+    expect(await page.getByTestId('whoami').innerText()).toContain('owner');
+    expect(await page.evaluate(() => sessionStorage.getItem('strata.apiKey'))).toBe(ownerKey);
 
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Strata' }).waitFor();

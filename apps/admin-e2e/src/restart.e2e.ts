@@ -23,6 +23,7 @@ describe('the built platform on its embedded database', () => {
     expect(before.database.mode).toBe('embedded');
     expect(before.database.migrations.upToDate).toBe(true);
     expect(first.output()).toContain('Strata 0.1.0 is running');
+    expect(first.output()).toContain('First start: created tenant "default"');
     expect(await first.stop()).toBe(0);
     expect(existsSync(path.join(dataDir, 'embedded.lock'))).toBe(false);
 
@@ -31,6 +32,8 @@ describe('the built platform on its embedded database', () => {
       const after = (await (await fetch(`${second.baseUrl}/system/status`)).json()) as Status;
       expect(after.instance?.id).toBe(before.instance?.id);
       expect(after.database.migrations.applied).toBe(before.database.migrations.applied);
+      // The owner key is printed by the first start only.
+      expect(second.output()).not.toContain('First start');
     } finally {
       expect(await second.stop()).toBe(0);
     }

@@ -1,15 +1,16 @@
+import type { RouteObject } from 'react-router';
 import { describe, expect, it } from 'vitest';
 import { NAVIGATION, navigationSections } from './navigation';
 import { routes } from './routes';
 
-function routedPaths(): Set<string> {
+/** Every routed path, through nested and pathless (layout) routes. */
+function routedPaths(list: RouteObject[] = routes, parent = ''): Set<string> {
   const paths = new Set<string>();
-  for (const route of routes) {
-    if (route.path && route.path !== '/') paths.add(route.path);
-    for (const child of route.children ?? []) {
-      if (child.index) paths.add('/');
-      else if (child.path && child.path !== '*') paths.add(`/${child.path}`);
-    }
+  for (const route of list) {
+    const own = route.path === undefined ? parent : route.path.startsWith('/') ? route.path : `${parent.replace(/\/$/, '')}/${route.path}`;
+    if (route.index) paths.add(parent || '/');
+    else if (route.path !== undefined && !route.path.includes('*')) paths.add(own || '/');
+    for (const path of routedPaths(route.children ?? [], own)) paths.add(path);
   }
   return paths;
 }
@@ -18,6 +19,12 @@ describe('navigation', () => {
   it('links only to routes that exist', () => {
     const paths = routedPaths();
     for (const item of NAVIGATION) expect(paths, item.path).toContain(item.path);
+  });
+
+  it('routes the governance pages and deep links under them', () => {
+    const paths = routedPaths();
+    expect(paths).toContain('/governance/approvals/:id');
+    expect(paths).toContain('/sign-in');
   });
 
   it('groups items by section in declaration order', () => {

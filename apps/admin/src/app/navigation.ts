@@ -12,6 +12,13 @@ export interface NavigationItem {
 export const NAVIGATION: readonly NavigationItem[] = [
   { path: '/', label: 'Overview', section: 'Platform' },
   { path: '/system', label: 'System status', section: 'Platform' },
+  { path: '/governance/members', label: 'Members', section: 'Governance' },
+  { path: '/governance/service-accounts', label: 'Service accounts & API keys', section: 'Governance' },
+  { path: '/governance/policies', label: 'Roles & policies', section: 'Governance' },
+  { path: '/governance/purposes', label: 'Purposes', section: 'Governance' },
+  { path: '/governance/approvals', label: 'Approvals', section: 'Governance' },
+  { path: '/governance/audit', label: 'Audit log', section: 'Governance' },
+  { path: '/governance/decisions', label: 'Access decisions', section: 'Governance' },
 ];
 
 export function navigationSections(items: readonly NavigationItem[] = NAVIGATION): Array<[string, NavigationItem[]]> {

@@ -1,5 +1,14 @@
 import type { RouteObject } from 'react-router';
+import { RequireSignIn } from '../components/RequireSignIn';
 import { Shell } from '../components/Shell';
+import { ApiKeysPage } from '../pages/governance/ApiKeysPage';
+import { ApprovalDetailPage } from '../pages/governance/ApprovalDetailPage';
+import { ApprovalsPage } from '../pages/governance/ApprovalsPage';
+import { AuditLogPage } from '../pages/governance/AuditLogPage';
+import { DecisionsPage } from '../pages/governance/DecisionsPage';
+import { MembersPage } from '../pages/governance/MembersPage';
+import { PoliciesPage } from '../pages/governance/PoliciesPage';
+import { PurposesPage } from '../pages/governance/PurposesPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { OverviewPage } from '../pages/OverviewPage';
 import { SignInPage } from '../pages/SignInPage';
@@ -14,6 +23,20 @@ export const routes: RouteObject[] = [
     children: [
       { index: true, element: <OverviewPage /> },
       { path: 'system', element: <SystemStatusPage /> },
+      {
+        // Governance pages need a signed-in caller: without an API key, to /sign-in and back.
+        element: <RequireSignIn />,
+        children: [
+          { path: 'governance/members', element: <MembersPage /> },
+          { path: 'governance/service-accounts', element: <ApiKeysPage /> },
+          { path: 'governance/policies', element: <PoliciesPage /> },
+          { path: 'governance/purposes', element: <PurposesPage /> },
+          { path: 'governance/approvals', element: <ApprovalsPage /> },
+          { path: 'governance/approvals/:id', element: <ApprovalDetailPage /> },
+          { path: 'governance/audit', element: <AuditLogPage /> },
+          { path: 'governance/decisions', element: <DecisionsPage /> },
+        ],
+      },
       { path: '*', element: <NotFoundPage /> },
     ],
   },

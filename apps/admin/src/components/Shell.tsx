@@ -1,5 +1,9 @@
+import { useCallback, useEffect, useState } from 'react';
 import { NavLink, Outlet, useNavigate } from 'react-router';
+import { ApiError } from '../api/api-client';
+import { governanceApi, type WhoAmI } from '../api/governance';
 import { session } from '../api/session';
+import { MeProvider } from '../app/me-context';
 import { navigationSections } from '../app/navigation';
 import { STRATA_VERSION } from '../app/version';
 
@@ -7,6 +11,21 @@ import { STRATA_VERSION } from '../app/version';
 export function Shell() {
   const navigate = useNavigate();
   const signedIn = session.apiKey() !== null;
+  const [me, setMe] = useState<WhoAmI>();
+
+  const loadMe = useCallback(() => {
+    if (!signedIn) return;
+    governanceApi.me().then(setMe, (error: unknown) => {
+      // A key revoked or expired since sign-in: back to the sign-in page. (Other failures, such
+      // as the API being down, are shown by the page itself; the key stays.)
+      if (error instanceof ApiError && error.status === 401) {
+        session.signOut();
+        navigate('/sign-in');
+      }
+    });
+  }, [signedIn, navigate]);
+
+  useEffect(loadMe, [loadMe]);
 
   return (
     <div className="shell">
@@ -19,6 +38,11 @@ export function Shell() {
           v{STRATA_VERSION}
         </span>
         <div className="header-actions">
+          {me ? (
+            <span className="whoami" data-testid="whoami">
+              {me.tenant.name} · {me.actor.type === 'service_account' ? 'service account' : 'user'} ({me.actor.roles.join(', ')})
+            </span>
+          ) : null}
           <a href="/docs" target="_blank" rel="noreferrer">
             API docs
           </a>
@@ -43,7 +67,7 @@ export function Shell() {
           <div key={section} className="nav-section">
             <div className="nav-section-title">{section}</div>
             {items.map((item) => (
-              <NavLink key={item.path} to={item.path} end className={({ isActive }) => (isActive ? 'nav-link active' : 'nav-link')}>
+              <NavLink key={item.path} to={item.path} end={item.path === '/'} className={({ isActive }) => (isActive ? 'nav-link active' : 'nav-link')}>
                 {item.label}
               </NavLink>
             ))}
@@ -51,7 +75,9 @@ export function Shell() {
         ))}
       </nav>
       <main className="shell-main">
-        <Outlet />
+        <MeProvider me={me} refresh={loadMe}>
+          <Outlet />
+        </MeProvider>
       </main>
     </div>
   );

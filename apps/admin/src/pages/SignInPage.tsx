@@ -1,25 +1,42 @@
 import { useState, type FormEvent } from 'react';
-import { useNavigate } from 'react-router';
+import { useNavigate, useSearchParams } from 'react-router';
+import { ApiError } from '../api/api-client';
+import { governanceApi } from '../api/governance';
 import { session } from '../api/session';
+import { safeNext } from '../components/RequireSignIn';
 
 /**
- * Sign-in with an API key. The key is kept for this tab and sent with every API call; the API
- * decides what it may do (keys are verified by governance).
+ * Sign-in with an API key: checked against the API (GET /governance/me) before it is kept for this
+ * tab and sent with every call.
  */
 export function SignInPage() {
   const navigate = useNavigate();
+  const [params] = useSearchParams();
   const [apiKey, setApiKey] = useState('');
   const [problem, setProblem] = useState<string>();
+  const [checking, setChecking] = useState(false);
 
-  function submit(event: FormEvent) {
+  async function submit(event: FormEvent) {
     event.preventDefault();
     const key = apiKey.trim();
     if (key.length < 8 || /\s/.test(key)) {
       setProblem('Paste the whole API key: it has no spaces and is longer than 8 characters.');
       return;
     }
-    session.signIn(key);
-    navigate('/');
+    setChecking(true);
+    try {
+      await governanceApi.verifyKey(key);
+      session.signIn(key);
+      navigate(safeNext(params.get('next')));
+    } catch (error) {
+      setProblem(
+        error instanceof ApiError && error.status === 401
+          ? `This key was not accepted: ${error.message}`
+          : `Could not check the key: ${(error as Error).message}`,
+      );
+    } finally {
+      setChecking(false);
+    }
   }
 
   return (
@@ -44,10 +61,12 @@ export function SignInPage() {
           </div>
         ) : (
           <div id="api-key-help" className="muted">
-            The first start of Strata prints an admin key once. It stays in this tab only.
+            The first start of Strata prints an owner key once. It stays in this tab only.
           </div>
         )}
-        <button type="submit">Sign in</button>
+        <button type="submit" disabled={checking}>
+          {checking ? 'Checking…' : 'Sign in'}
+        </button>
       </form>
     </main>
   );
