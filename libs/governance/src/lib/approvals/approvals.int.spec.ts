@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { CLOCK, isDomainError, ManualClock, newId, RequestContextStore, type Actor } from '@strata/kernel';
+import { CLOCK, ManualClock, newId, RequestContextStore, type Actor } from '@strata/kernel';
 import { DatabaseModule, PrismaService } from '@strata/db';
 import { createTestDatabase, type TestDatabase } from '@strata/testing';
 import { AuditEntriesRepository } from '../audit/audit-entries.repository';
@@ -24,22 +24,6 @@ const user = (roles: string[]): Actor => ({ type: 'user', id: newId(), roles });
 /** Runs `fn` as `actor` in `tenantId`, the way authentication sets the context. */
 function as<T>(tenantId: string, actor: Actor, fn: () => Promise<T>, onBehalfOf?: Actor): Promise<T> {
   return RequestContextStore.run({ requestId: newId(), tenantId, actor, onBehalfOf }, fn);
-}
-
-/**
- * Retries a call that failed below the domain (not a DomainError), on the embedded database only:
- * pglite-socket interleaves concurrent connections' extended-protocol messages outside a
- * transaction (electric-sql/pglite#1046), failing a racing read with 08P01. On a PostgreSQL server
- * nothing is retried and the races below run for real.
- */
-async function retryingEmbeddedSocketErrors<T>(kind: 'pglite' | 'server', fn: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (kind === 'server' || isDomainError(error) || attempt === 5) throw error;
-    }
-  }
 }
 
 /** The error `promise` rejects with (its code and kind are what clients branch on). */
@@ -349,7 +333,7 @@ describe('approvals (database)', () => {
     it('never over-counts the quorum when approvers decide at the same time', async () => {
       const { id } = await create({ quorum: 2 });
       const outcomes = await Promise.allSettled(
-        [approverA, approverB, approverC].map((approver) => retryingEmbeddedSocketErrors(db.kind, () => decide(id, approver))),
+        [approverA, approverB, approverC].map((approver) => decide(id, approver)),
       );
       // The third comes too late. (A retried call whose first attempt committed reports already_decided.)
       const fulfilled = outcomes.filter((outcome) => outcome.status === 'fulfilled').length;
@@ -363,7 +347,7 @@ describe('approvals (database)', () => {
 
     it("records one decision when the same approver's decisions race", async () => {
       const { id } = await create({ quorum: 3 });
-      const outcomes = await Promise.allSettled([1, 2, 3].map(() => retryingEmbeddedSocketErrors(db.kind, () => decide(id, approverA))));
+      const outcomes = await Promise.allSettled([1, 2, 3].map(() => decide(id, approverA)));
       const fulfilled = outcomes.filter((outcome) => outcome.status === 'fulfilled').length;
       if (db.kind === 'server') expect(fulfilled).toBe(1);
       else expect(fulfilled).toBeLessThanOrEqual(1);

@@ -1,23 +1,11 @@
 import type { PolicyRule } from '../policies/policy-rule';
+import { GOVERNANCE_SUBJECTS } from './subjects';
 
 export const BUILT_IN_ROLES = ['owner', 'admin', 'builder', 'operator', 'approver', 'auditor', 'viewer'] as const;
 export type BuiltInRole = (typeof BUILT_IN_ROLES)[number];
 
 /** Governance records an auditor reads (and nothing it may change). */
-const GOVERNANCE_RECORDS = [
-  'Tenant',
-  'User',
-  'Membership',
-  'ServiceAccount',
-  'ApiKey',
-  'OidcProvider',
-  'PolicyVersion',
-  'Purpose',
-  'AuthorizationDecision',
-  'ApprovalRequest',
-  'AuditEntry',
-  'AuditCheckpoint',
-];
+const GOVERNANCE_RECORDS = [...GOVERNANCE_SUBJECTS];
 
 /** Who may grant the owner role: owners only (admins manage everything else). */
 const OWNER_GRANTS: PolicyRule[] = [
