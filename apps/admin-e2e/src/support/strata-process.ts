@@ -23,7 +23,9 @@ export async function startStrata(options: { dataDir?: string; env?: Record<stri
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'strata-e2e-')));
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   let output = '';
-  const child: ChildProcess = spawn(process.execPath, [main], {
+  // The same command as `npm start`: the OpenTelemetry preload first, then the API.
+  const telemetry = path.join(WORKSPACE_ROOT, 'dist/apps/api/telemetry.js');
+  const child: ChildProcess = spawn(process.execPath, ['--import', telemetry, main], {
     cwd: WORKSPACE_ROOT,
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', STRATA_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],

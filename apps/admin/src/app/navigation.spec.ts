@@ -21,9 +21,10 @@ describe('navigation', () => {
     for (const item of NAVIGATION) expect(paths, item.path).toContain(item.path);
   });
 
-  it('routes the governance pages and deep links under them', () => {
+  it('routes the governance and observability pages and deep links under them', () => {
     const paths = routedPaths();
     expect(paths).toContain('/governance/approvals/:id');
+    expect(paths).toContain('/observability/traces/:traceId');
     expect(paths).toContain('/sign-in');
   });
 

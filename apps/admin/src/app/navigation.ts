@@ -6,12 +6,14 @@ export interface NavigationItem {
   /** Route path under /admin. */
   path: string;
   label: string;
-  section: 'Platform' | 'Governance' | 'Agents' | 'Data' | 'Operations';
+  section: 'Platform' | 'Observability' | 'Governance' | 'Agents' | 'Data' | 'Operations';
 }
 
 export const NAVIGATION: readonly NavigationItem[] = [
   { path: '/', label: 'Overview', section: 'Platform' },
   { path: '/system', label: 'System status', section: 'Platform' },
+  { path: '/observability/traces', label: 'Traces', section: 'Observability' },
+  { path: '/observability/data-access', label: 'Data access', section: 'Observability' },
   { path: '/governance/members', label: 'Members', section: 'Governance' },
   { path: '/governance/service-accounts', label: 'Service accounts & API keys', section: 'Governance' },
   { path: '/governance/policies', label: 'Roles & policies', section: 'Governance' },

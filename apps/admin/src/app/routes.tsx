@@ -9,6 +9,9 @@ import { DecisionsPage } from '../pages/governance/DecisionsPage';
 import { MembersPage } from '../pages/governance/MembersPage';
 import { PoliciesPage } from '../pages/governance/PoliciesPage';
 import { PurposesPage } from '../pages/governance/PurposesPage';
+import { DataAccessPage } from '../pages/observability/DataAccessPage';
+import { TracePage } from '../pages/observability/TracePage';
+import { TracesPage } from '../pages/observability/TracesPage';
 import { NotFoundPage } from '../pages/NotFoundPage';
 import { OverviewPage } from '../pages/OverviewPage';
 import { SignInPage } from '../pages/SignInPage';
@@ -24,9 +27,12 @@ export const routes: RouteObject[] = [
       { index: true, element: <OverviewPage /> },
       { path: 'system', element: <SystemStatusPage /> },
       {
-        // Governance pages need a signed-in caller: without an API key, to /sign-in and back.
+        // Observability and governance pages need a signed-in caller: without an API key, to /sign-in and back.
         element: <RequireSignIn />,
         children: [
+          { path: 'observability/traces', element: <TracesPage /> },
+          { path: 'observability/traces/:traceId', element: <TracePage /> },
+          { path: 'observability/data-access', element: <DataAccessPage /> },
           { path: 'governance/members', element: <MembersPage /> },
           { path: 'governance/service-accounts', element: <ApiKeysPage /> },
           { path: 'governance/policies', element: <PoliciesPage /> },

@@ -4,6 +4,8 @@ import { LoggerModule } from 'nestjs-pino';
 import type { StrataConfig } from '@strata/kernel';
 import { DatabaseModule, DEFAULT_PRISMA_DIR, type DatabaseModuleOptions } from '@strata/db';
 import { auditOptionsFromConfig, GovernanceModule } from '@strata/governance';
+import { ObservabilityModule } from '@strata/observability';
+import { traceLogFields } from '@strata/observability';
 import { ClockModule } from './clock.module';
 import { STRATA_CONFIG } from './config/config.tokens';
 import { HealthController } from './health/health.controller';
@@ -34,6 +36,8 @@ export class AppModule implements NestModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.LOG_LEVEL,
+            // trace_id / span_id of the active span on every line, so logs and traces join.
+            mixin: traceLogFields,
             genReqId: (request) => requestIdFor(request as never),
             serializers: {
               req: (request: { id: string; method: string; url: string; remoteAddress?: string }) => ({
@@ -61,6 +65,7 @@ export class AppModule implements NestModule {
           },
         ),
         ClockModule,
+        ObservabilityModule.forRoot(config),
         GovernanceModule.forRoot({
           audit: auditOptionsFromConfig(config),
           approvals: { sweepIntervalMs: config.STRATA_APPROVAL_SWEEP_INTERVAL_MS },

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { createMetricsHandler, getTelemetry } from '@strata/observability';
 import { serveAdmin } from './admin/admin-static';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { assignRequestId } from './http/request-context.middleware';
@@ -26,6 +27,15 @@ export async function createApiApp(options: AppModuleOptions): Promise<NestExpre
   app.set('trust proxy', 'loopback');
 
   app.use(assignRequestId);
+  // Prometheus scrapes: in front of Nest (its guards want an API key, a scraper has at most the
+  // metrics token) and of the body parsers. Only when the SDK runs (STRATA_TELEMETRY=on, preloaded).
+  const telemetry = getTelemetry();
+  if (telemetry) app.use('/metrics', createMetricsHandler(telemetry.prometheus, config.STRATA_METRICS_TOKEN));
+  else if (config.STRATA_TELEMETRY === 'on' && config.NODE_ENV !== 'test') {
+    app
+      .get(Logger)
+      .warn('STRATA_TELEMETRY=on but the OpenTelemetry SDK is not running: start with `node --import ./dist/apps/api/telemetry.js dist/apps/api/main.js`.');
+  }
   app.use(
     helmet({
       contentSecurityPolicy: {

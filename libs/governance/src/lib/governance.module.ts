@@ -11,6 +11,7 @@ import { OidcAuthenticator } from './authn/oidc-authenticator';
 import { OidcProvidersRepository } from './authn/oidc-providers.repository';
 import { OidcProvidersService } from './authn/oidc-providers.service';
 import { AuthorizationGuard } from './authz/authorization.guard';
+import { OBSERVABILITY_ACCESS_PROVIDER } from './authz/observability-access.provider';
 import { AuthorizationService } from './authz/authorization.service';
 import { PermissionCatalog } from './authz/permission-catalog';
 import { TenantProvisioningService } from './bootstrap/tenant-provisioning.service';
@@ -76,10 +77,11 @@ export class GovernanceModule {
         PurposesRepository,
         PurposesService,
         TenantProvisioningService,
+        OBSERVABILITY_ACCESS_PROVIDER,
         ...AUDIT_PROVIDERS,
         ...APPROVAL_PROVIDERS,
       ],
-      exports: [AuthorizationService, PermissionCatalog, TenantProvisioningService, MutationRunner, ...AUDIT_PROVIDERS, ...APPROVAL_PROVIDERS],
+      exports: [AuthorizationService, PermissionCatalog, TenantProvisioningService, MutationRunner, OBSERVABILITY_ACCESS_PROVIDER, ...AUDIT_PROVIDERS, ...APPROVAL_PROVIDERS],
     };
   }
 }

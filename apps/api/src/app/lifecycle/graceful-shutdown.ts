@@ -1,11 +1,19 @@
 import type { Server } from 'node:http';
 import type { INestApplication, LoggerService } from '@nestjs/common';
+import { getTelemetry } from '@strata/observability';
 import { ShutdownState } from './shutdown-state';
 
 /**
+ * Longest wait for the telemetry flush at the end (OTLP export of the last spans and metrics): a
+ * collector that is down must not hold the stop for the exporter's own timeout.
+ */
+export const TELEMETRY_FLUSH_TIMEOUT_MS = 5_000;
+
+/**
  * Stops a running API in order: fail readiness, stop accepting connections, let in-flight requests
- * finish (up to `timeoutMs`, then cut the remaining connections), then close Nest, which disconnects
- * the database pool and closes the embedded database, and finally flush the logs.
+ * finish (up to `timeoutMs`, then cut the remaining connections), then close Nest, which writes the
+ * queued spans to the trace store and disconnects the database pool and closes the embedded
+ * database, then flush and stop the OpenTelemetry SDK (OTLP export), and finally flush the logs.
  */
 export class GracefulShutdown {
   private running: Promise<void> | undefined;
@@ -57,7 +65,26 @@ export class GracefulShutdown {
     clearTimeout(deadline);
 
     await this.app.close();
+    await this.stopTelemetry();
     this.logger.log(`Stopped in ${Date.now() - started} ms.`);
     await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  /** After Nest: the trace store has written what it could; the SDK sends the rest over OTLP. */
+  private async stopTelemetry(): Promise<void> {
+    const telemetry = getTelemetry();
+    if (!telemetry) return;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), TELEMETRY_FLUSH_TIMEOUT_MS);
+    });
+    try {
+      const outcome = await Promise.race([telemetry.shutdown().then(() => 'done' as const), timedOut]);
+      if (outcome === 'timeout') this.logger.warn?.(`Telemetry flush did not finish within ${TELEMETRY_FLUSH_TIMEOUT_MS} ms; unsent spans are lost.`);
+    } catch (error) {
+      this.logger.warn?.(`Telemetry flush failed: ${(error as Error).message}`);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { trace } from '@opentelemetry/api';
 import type { Request } from 'express';
 import { RequestContextStore } from '@strata/kernel';
 import { ApiKeyAuthenticator } from '../api-keys/api-key-authenticator';
@@ -49,6 +50,14 @@ export class AuthenticationGuard implements CanActivate {
 
     request.principal = principal;
     RequestContextStore.update({ tenantId: principal.tenantId, actor: principal.actor, purpose, justification });
+    // The request's span was opened before anyone knew the tenant: tag it now, so the trace store
+    // files the trace under its tenant.
+    trace.getActiveSpan()?.setAttributes({
+      'strata.tenant.id': principal.tenantId,
+      'strata.actor.type': principal.actor.type,
+      'strata.actor.id': principal.actor.id,
+      ...(purpose ? { 'strata.purpose': purpose } : {}),
+    });
     return true;
   }
 }

@@ -20,6 +20,13 @@ const OWNER_GRANTS: PolicyRule[] = [
 ];
 
 /**
+ * Subjects of the observability layer (it sits below governance and cannot register them itself):
+ * stored traces and the data-access log. Both show other principals' activity, so auditors read
+ * them; owners and admins already manage everything.
+ */
+export const OBSERVABILITY_SUBJECTS = ['Trace', 'DataAccessRecord'] as const;
+
+/**
  * The built-in roles' rules for the governance layer. Later layers add grants for their own
  * subjects through the PermissionCatalog; tenants add or restrict with custom policy rules.
  */
@@ -47,4 +54,8 @@ export const BUILT_IN_RULES: readonly PolicyRule[] = [
   { roles: ['auditor'], action: 'read', subject: GOVERNANCE_RECORDS },
   { roles: ['auditor'], action: ['export', 'verify'], subject: 'AuditEntry' },
   { roles: ['auditor'], action: 'replay', subject: 'AuthorizationDecision' },
+
+  // Observability (libs/observability): traces and the data-access log, read through the
+  // OBSERVABILITY_ACCESS port (observability-access.provider.ts).
+  { roles: ['auditor'], action: 'read', subject: [...OBSERVABILITY_SUBJECTS] },
 ];

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { PolicyRule } from '../policies/policy-rule';
-import { BUILT_IN_RULES } from './built-in-roles';
+import { BUILT_IN_RULES, OBSERVABILITY_SUBJECTS } from './built-in-roles';
 import { GOVERNANCE_SUBJECTS } from './subjects';
 
 /**
@@ -10,7 +10,7 @@ import { GOVERNANCE_SUBJECTS } from './subjects';
  */
 @Injectable()
 export class PermissionCatalog {
-  private readonly subjects = new Set<string>(GOVERNANCE_SUBJECTS);
+  private readonly subjects = new Set<string>([...GOVERNANCE_SUBJECTS, ...OBSERVABILITY_SUBJECTS]);
   private readonly classified = new Set<string>();
   private readonly rules: PolicyRule[] = [...BUILT_IN_RULES];
 

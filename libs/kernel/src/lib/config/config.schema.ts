@@ -6,6 +6,11 @@ const byteSize = z
   .regex(/^\d+(b|kb|mb)$/i, 'must be a size such as 512kb or 1mb')
   .transform((value) => value.toLowerCase());
 
+/** http(s) only: the OTLP exporters speak OTLP/HTTP (no gRPC transport is configured). */
+const otlpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' });
+/** OTEL_EXPORTER_OTLP_HEADERS as the OpenTelemetry spec defines it: comma-separated key=value, keys are HTTP tokens. */
+const otlpHeaderList = /^\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+\s*=[^,]*(,\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+\s*=[^,]*)*$/;
+
 /**
  * The one schema of the platform's environment variables, validated at boot. Layers add their own
  * variables here (not in ad-hoc `process.env` reads) so that a bad value fails the start, naming
@@ -48,9 +53,43 @@ export const configSchema = z.object({
   STRATA_AUDIT_CHECKPOINT_INTERVAL_MS: z.coerce.number().int().min(1000).max(86_400_000).default(60_000),
   /** How often approvals are checked for expiry and escalation. */
   STRATA_APPROVAL_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).max(3_600_000).default(30_000),
+  /** Stored spans (built-in PostgreSQL trace store) are deleted once they started this many days ago. */
+  STRATA_TRACE_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
+
+  /** OpenTelemetry tracing and metrics (observability layer). off: no SDK, no /metrics, spans cost nothing. */
+  STRATA_TELEMETRY: z.enum(['on', 'off']).default('on'),
+  /** `service.name` of every span and metric. */
+  OTEL_SERVICE_NAME: z.string().min(1).max(255).default('strata'),
+  /** `deployment.environment.name`; unset: NODE_ENV. */
+  STRATA_DEPLOYMENT_ENVIRONMENT: z.string().min(1).max(255).optional(),
+  /** OTLP/HTTP base URL (Collector, Jaeger, …): traces go to `<url>/v1/traces`, metrics to `<url>/v1/metrics`. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl.optional(),
+  /** Full OTLP/HTTP traces URL, used as is (e.g. Langfuse's `…/api/public/otel/v1/traces`); wins over the base URL. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl.optional(),
+  /** Full OTLP/HTTP metrics URL, used as is; wins over the base URL. */
+  OTEL_EXPORTER_OTLP_METRICS_ENDPOINT: otlpUrl.optional(),
+  /** Headers sent with every OTLP request: `key=value,key2=value2`, values percent-encoded (W3C baggage format). */
+  OTEL_EXPORTER_OTLP_HEADERS: z
+    .string()
+    .regex(otlpHeaderList, 'must be key=value pairs separated by commas (percent-encode commas in values)')
+    .optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: z.enum(['http/protobuf', 'http/json']).default('http/protobuf'),
+  /** How often metrics are pushed over OTLP (ms); /metrics is always current. */
+  OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  /** Bearer token that GET /metrics requires; unset: /metrics is open (restrict it at the network instead). */
+  STRATA_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type StrataConfig = z.infer<typeof configSchema>;
 
 /** Variables whose values are never echoed in error messages or logs. */
-export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set(['DATABASE_URL', 'STRATA_AUDIT_SIGNING_KEY']);
+export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set([
+  'DATABASE_URL',
+  'STRATA_AUDIT_SIGNING_KEY',
+  // OTLP headers carry vendor API keys (Langfuse basic auth, Honeycomb, …); endpoints may embed tokens.
+  'OTEL_EXPORTER_OTLP_HEADERS',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
+  'STRATA_METRICS_TOKEN',
+]);
