@@ -1,8 +1,9 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState } from 'react';
 import { AUDIT_ACTOR_TYPES, AUDIT_OUTCOMES, auditApi, type AuditEntry, type AuditVerification } from '../../api/audit';
 import { AUDIT_FILTERS, auditFilter, auditFilterProblems, exportFilename, type AuditFilterKey } from '../../app/audit-filters';
 import { useMe } from '../../app/me-context';
-import { isFiltered, isoToLocalInput, localInputToIso, type FilterValues } from '../../app/url-filters';
+import { isFiltered, type FilterValues } from '../../app/url-filters';
+import { useFilterDraft } from '../../app/use-filter-draft';
 import { asError, useLoad } from '../../app/use-load';
 import { usePagedList } from '../../app/use-paged-list';
 import { useUrlFilters } from '../../app/use-url-filters';
@@ -120,19 +121,7 @@ function FilterForm({
   onApply: (values: FilterValues<AuditFilterKey>) => void;
   onClear: () => void;
 }) {
-  // The draft shows instants as local wall-clock time; the URL keeps ISO instants.
-  const [draft, setDraft] = useState({ ...values, from: isoToLocalInput(values.from), to: isoToLocalInput(values.to) });
-  const [problems, setProblems] = useState<Partial<Record<AuditFilterKey, string>>>({});
-  const set = (field: AuditFilterKey) => (event: { target: { value: string } }) => setDraft((current) => ({ ...current, [field]: event.target.value }));
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    const next = { ...draft, from: localInputToIso(draft.from), to: localInputToIso(draft.to), actionPrefix: draft.actionPrefix.trim() };
-    const found = auditFilterProblems(next);
-    setProblems(found);
-    if (Object.keys(found).length) return;
-    onApply(next);
-  }
+  const { draft, set, problems, submit } = useFilterDraft(values, { timeFields: ['from', 'to'], validate: auditFilterProblems, onApply });
 
   return (
     <form className="panel form filters" role="search" aria-label="Filter audit entries" onSubmit={submit} noValidate>

@@ -1,7 +1,8 @@
-import { useState, type FormEvent } from 'react';
+import { useState } from 'react';
 import { decisionsApi, type ReplayResult } from '../../api/decisions';
 import { useMe } from '../../app/me-context';
-import { isFiltered, isoToLocalInput, localInputToIso, type FilterSpec, type FilterValues } from '../../app/url-filters';
+import { isFiltered, type FilterSpec, type FilterValues } from '../../app/url-filters';
+import { useFilterDraft } from '../../app/use-filter-draft';
 import { asError } from '../../app/use-load';
 import { usePagedList } from '../../app/use-paged-list';
 import { useUrlFilters } from '../../app/use-url-filters';
@@ -134,12 +135,7 @@ function DecisionFilterForm({
   onApply: (values: FilterValues<DecisionFilterKey>) => void;
   onClear: () => void;
 }) {
-  const [draft, setDraft] = useState({ ...values, from: isoToLocalInput(values.from), to: isoToLocalInput(values.to) });
-  const set = (field: DecisionFilterKey) => (event: { target: { value: string } }) => setDraft((current) => ({ ...current, [field]: event.target.value }));
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    onApply({ ...draft, from: localInputToIso(draft.from), to: localInputToIso(draft.to) });
-  }
+  const { draft, set, submit } = useFilterDraft(values, { timeFields: ['from', 'to'], onApply });
   return (
     <form className="panel form filters" role="search" aria-label="Filter decisions" onSubmit={submit} noValidate>
       <div className="filter-grid">

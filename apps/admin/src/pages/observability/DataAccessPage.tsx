@@ -1,9 +1,9 @@
-import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { ApiError } from '../../api/api-client';
 import { DATA_ACCESS_ACTOR_TYPES, dataAccessApi } from '../../api/observability';
 import { DATA_ACCESS_FILTERS, dataAccessFilterProblems, dataAccessQuery, type DataAccessFilterKey } from '../../app/observability-filters';
-import { isFiltered, isoToLocalInput, localInputToIso, type FilterValues } from '../../app/url-filters';
+import { isFiltered, type FilterValues } from '../../app/url-filters';
+import { useFilterDraft } from '../../app/use-filter-draft';
 import { usePagedList } from '../../app/use-paged-list';
 import { useUrlFilters } from '../../app/use-url-filters';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -133,19 +133,7 @@ function DataAccessFilterForm({
   onApply: (values: FilterValues<DataAccessFilterKey>) => void;
   onClear: () => void;
 }) {
-  const [draft, setDraft] = useState({ ...values, from: isoToLocalInput(values.from), to: isoToLocalInput(values.to) });
-  const [problems, setProblems] = useState<Partial<Record<DataAccessFilterKey, string>>>({});
-  const set = (field: DataAccessFilterKey) => (event: { target: { value: string } }) => setDraft((current) => ({ ...current, [field]: event.target.value }));
-
-  function submit(event: FormEvent) {
-    event.preventDefault();
-    const trimmed = Object.fromEntries(Object.entries(draft).map(([field, value]) => [field, value.trim()])) as FilterValues<DataAccessFilterKey>;
-    const next = { ...trimmed, from: localInputToIso(draft.from), to: localInputToIso(draft.to) };
-    const found = dataAccessFilterProblems(next);
-    setProblems(found);
-    if (Object.keys(found).length) return;
-    onApply(next);
-  }
+  const { draft, set, problems, submit } = useFilterDraft(values, { timeFields: ['from', 'to'], validate: dataAccessFilterProblems, onApply });
 
   const text = (field: DataAccessFilterKey, id: string, label: string, placeholder?: string) => (
     <Field id={id} label={label} error={problems[field]}>

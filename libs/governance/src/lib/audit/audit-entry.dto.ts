@@ -1,3 +1,4 @@
+import { auditEntryContent, type AuditEntryContent } from './audit-chain';
 import type { AuditEntryRow } from './audit-entries.repository';
 
 /**
@@ -5,29 +6,7 @@ import type { AuditEntryRow } from './audit-entries.repository';
  * docs/audit.md under the same names (seq as a decimal string), plus prevHash and hash, so an
  * auditor can check an export line by line without the database.
  */
-export interface AuditEntryDto {
-  tenantId: string;
-  seq: string;
-  id: string;
-  occurredAt: string;
-  actorType: string;
-  actorId: string;
-  onBehalfOfType: string | null;
-  onBehalfOfId: string | null;
-  action: string;
-  targetType: string | null;
-  targetId: string | null;
-  purpose: string | null;
-  approvalId: string | null;
-  outcome: string;
-  reason: string | null;
-  requestId: string | null;
-  traceId: string | null;
-  ip: string | null;
-  details: Record<string, unknown> | null;
-  prevHash: string;
-  hash: string;
-}
+export type AuditEntryDto = Omit<AuditEntryContent, 'v'> & { prevHash: string; hash: string };
 
 /** Column order of the CSV export. */
 export const AUDIT_ENTRY_COLUMNS: ReadonlyArray<keyof AuditEntryDto> = [
@@ -54,28 +33,8 @@ export const AUDIT_ENTRY_COLUMNS: ReadonlyArray<keyof AuditEntryDto> = [
   'hash',
 ];
 
+/** Built from the hashed content itself, so an export line is exactly what the chain hashed. */
 export function toAuditEntryDto(row: AuditEntryRow): AuditEntryDto {
-  return {
-    tenantId: row.tenantId,
-    seq: row.seq.toString(),
-    id: row.id,
-    occurredAt: row.occurredAt.toISOString(),
-    actorType: row.actorType,
-    actorId: row.actorId,
-    onBehalfOfType: row.onBehalfOfType,
-    onBehalfOfId: row.onBehalfOfId,
-    action: row.action,
-    targetType: row.targetType,
-    targetId: row.targetId,
-    purpose: row.purpose,
-    approvalId: row.approvalId,
-    outcome: row.outcome,
-    reason: row.reason,
-    requestId: row.requestId,
-    traceId: row.traceId,
-    ip: row.ip,
-    details: (row.details ?? null) as Record<string, unknown> | null,
-    prevHash: row.prevHash,
-    hash: row.hash,
-  };
+  const { v: _version, ...content } = auditEntryContent(row);
+  return { ...content, prevHash: row.prevHash, hash: row.hash };
 }

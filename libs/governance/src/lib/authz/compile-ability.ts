@@ -19,7 +19,9 @@ export interface AbilityInputs {
   classifiedSubjects: readonly string[];
 }
 
-// The ability checks plain records tagged with a subject type (`subject(type, record)`).
+// The ability checks plain records tagged with a subject type (`subject(type, record)`). `any`:
+// @casl/prisma types conditions per Prisma model (BasePrismaQuery), which rules stored as tenant
+// data cannot name statically; they are validated at publish time instead (PoliciesService).
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type StrataAbility = Ability<[string, any], any>;
 
