@@ -12,6 +12,8 @@ interface StoredSpan {
   spanId: string;
   name: string;
   status: { code: string; message: string | null };
+  offsetMs: number;
+  durationMs: number;
   children: StoredSpan[];
 }
 
@@ -131,7 +133,7 @@ describe('observability admin pages in a real browser', () => {
     expect(await tree.locator('[role="treeitem"][aria-level="2"]').count()).toBeGreaterThan(0);
 
     // The failed span: red in the tree and the waterfall, selected first, its status message shown.
-    const stored = (await (await asOwner(`/observability/traces/${failedTrace.traceId}`)).json()) as { roots: StoredSpan[] };
+    const stored = (await (await asOwner(`/observability/traces/${failedTrace.traceId}`)).json()) as { durationMs: number; roots: StoredSpan[] };
     const failedSpan = flatten(stored.roots).find((span) => span.name === 'purpose.create' && span.status.code === 'error') as StoredSpan;
     expect(failedSpan, 'the trace holds the failed purpose.create span').toBeDefined();
     const message = (failedSpan.status.message ?? '').replace(/\s+/g, ' ').trim();
@@ -146,13 +148,15 @@ describe('observability admin pages in a real browser', () => {
     expect(await failed.locator('.waterfall-bar').evaluate((bar) => getComputedStyle(bar).backgroundColor)).toBe('rgb(220, 38, 38)');
     expect(await failed.locator('.span-name').evaluate((name) => getComputedStyle(name).color)).toBe('rgb(185, 28, 28)');
 
-    // Waterfall: the root spans the trace; every bar sits inside the track, at least the minimum width.
+    // Waterfall: the root bar is as wide as its share of the trace (work after the response, such as
+    // an audit flush, may outlast it); every bar sits inside the track, at least the minimum width.
     const bars = await tree.locator('.waterfall-bar').evaluateAll((elements) =>
       elements.map((element) => ({ left: parseFloat((element as HTMLElement).style.left), width: parseFloat((element as HTMLElement).style.width) })),
     );
     expect(bars).toHaveLength(failedTrace.spanCount);
     expect(bars[0]?.left).toBe(0);
-    expect(bars[0]?.width).toBeGreaterThan(90);
+    const rootSpan = stored.roots[0] as StoredSpan;
+    expect(bars[0]?.width).toBeCloseTo(Math.max(0.5, (rootSpan.durationMs / stored.durationMs) * 100), 0);
     for (const bar of bars) {
       expect(bar.width).toBeGreaterThanOrEqual(0.5);
       expect(bar.left + bar.width).toBeLessThanOrEqual(100.001);

@@ -2,16 +2,21 @@
  * The shell's navigation. Each layer adds its pages here (and its routes in routes.tsx) as it
  * lands; sections keep the sidebar readable as it grows.
  */
+import { MODEL_GATEWAY_NAVIGATION } from './model-gateway-navigation';
+import { ONTOLOGY_NAVIGATION } from './ontology-navigation';
+
 export interface NavigationItem {
   /** Route path under /admin. */
   path: string;
   label: string;
-  section: 'Platform' | 'Observability' | 'Governance' | 'Agents' | 'Data' | 'Operations';
+  section: 'Platform' | 'Models' | 'Ontology' | 'Observability' | 'Governance' | 'Agents' | 'Data' | 'Operations';
 }
 
 export const NAVIGATION: readonly NavigationItem[] = [
   { path: '/', label: 'Overview', section: 'Platform' },
   { path: '/system', label: 'System status', section: 'Platform' },
+  ...MODEL_GATEWAY_NAVIGATION,
+  ...ONTOLOGY_NAVIGATION,
   { path: '/observability/traces', label: 'Traces', section: 'Observability' },
   { path: '/observability/data-access', label: 'Data access', section: 'Observability' },
   { path: '/governance/members', label: 'Members', section: 'Governance' },

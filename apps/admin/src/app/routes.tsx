@@ -16,6 +16,8 @@ import { NotFoundPage } from '../pages/NotFoundPage';
 import { OverviewPage } from '../pages/OverviewPage';
 import { SignInPage } from '../pages/SignInPage';
 import { SystemStatusPage } from '../pages/SystemStatusPage';
+import { MODEL_GATEWAY_ROUTES } from './model-gateway-routes';
+import { ONTOLOGY_ROUTES } from './ontology-routes';
 
 /** Routes under /admin; every NAVIGATION entry must have one (navigation.spec.ts checks). */
 export const routes: RouteObject[] = [
@@ -41,6 +43,8 @@ export const routes: RouteObject[] = [
           { path: 'governance/approvals/:id', element: <ApprovalDetailPage /> },
           { path: 'governance/audit', element: <AuditLogPage /> },
           { path: 'governance/decisions', element: <DecisionsPage /> },
+          ...MODEL_GATEWAY_ROUTES,
+          ...ONTOLOGY_ROUTES,
         ],
       },
       { path: '*', element: <NotFoundPage /> },

@@ -5,6 +5,8 @@ import type { StrataConfig } from '@strata/kernel';
 import { DatabaseModule, DEFAULT_PRISMA_DIR, type DatabaseModuleOptions } from '@strata/db';
 import { auditOptionsFromConfig, GovernanceModule } from '@strata/governance';
 import { ObservabilityModule } from '@strata/observability';
+import { ModelGatewayModule } from '@strata/model-gateway';
+import { OntologyModule } from '@strata/ontology';
 import { traceLogFields } from '@strata/observability';
 import { ClockModule } from './clock.module';
 import { STRATA_CONFIG } from './config/config.tokens';
@@ -70,6 +72,8 @@ export class AppModule implements NestModule {
           audit: auditOptionsFromConfig(config),
           approvals: { sweepIntervalMs: config.STRATA_APPROVAL_SWEEP_INTERVAL_MS },
         }),
+        ModelGatewayModule.forRoot(config),
+        OntologyModule.forRoot(config),
         ...(options.imports ?? []),
       ],
       controllers: [HealthController, SystemController],

@@ -1,0 +1,2 @@
+export { ModelGatewayModule } from './lib/model-gateway.module';
+export { ModelGatewayError } from './lib/model-gateway.errors';

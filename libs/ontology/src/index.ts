@@ -1,0 +1,2 @@
+export { OntologyModule } from './lib/ontology.module';
+export { OntologyError } from './lib/ontology.errors';
