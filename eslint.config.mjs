@@ -28,7 +28,7 @@ export default [
   },
   {
     files: ['apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx', 'libs/*/src/**/*.ts'],
-    ignores: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.e2e.ts', 'libs/testing/**', 'apps/*/src/testing/**'],
+    ignores: ['**/*.spec.ts', '**/*.spec.tsx', '**/*.e2e.ts', 'libs/testing/**', 'apps/*/src/testing/**', 'libs/*/src/**/testing/**'],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,5 +1,6 @@
 export { DomainError, isDomainError, type ErrorKind, type DomainErrorOptions } from './lib/errors/domain-error';
 export { MissingRequestContextError, ValidationFailedError } from './lib/errors/kernel.errors';
+export { HTTP_STATUS_BY_KIND } from './lib/errors/http-status-by-kind';
 export { RequestContextStore, type RequestContext, type Actor } from './lib/context/request-context';
 export { newId, isUuid, idTimestamp } from './lib/ids/ids';
 export { CLOCK, SystemClock, ManualClock, type Clock } from './lib/clock/clock';

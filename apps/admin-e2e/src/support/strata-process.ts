@@ -35,7 +35,8 @@ export async function startStrata(options: { dataDir?: string; env?: Record<stri
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
 
   const baseUrl = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 60_000;
+  // Generous: a loaded 2-core CI machine has taken ~60 s to start the built platform.
+  const deadline = Date.now() + 150_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`Strata exited with ${child.exitCode}:\n${output}`);
     try {
@@ -46,7 +47,7 @@ export async function startStrata(options: { dataDir?: string; env?: Record<stri
     }
     if (Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`Strata was not ready within 60 s:\n${output}`);
+      throw new Error(`Strata was not ready within 150 s:\n${output}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 250));
   }

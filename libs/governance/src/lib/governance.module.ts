@@ -4,6 +4,7 @@ import { ApiKeyAuthenticator } from './api-keys/api-key-authenticator';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysRepository } from './api-keys/api-keys.repository';
 import { ApiKeysService } from './api-keys/api-keys.service';
+import { VerifiedApiKeyCache } from './api-keys/verified-api-key-cache';
 import { APPROVAL_CONTROLLERS, APPROVAL_PROVIDERS } from './approvals/approvals.providers';
 import { AUDIT_CONTROLLERS, AUDIT_PROVIDERS } from './audit/audit.providers';
 import { AuthenticationGuard } from './authn/authentication.guard';
@@ -71,6 +72,7 @@ export class GovernanceModule {
         ApiKeysRepository,
         ApiKeysService,
         ApiKeyAuthenticator,
+        VerifiedApiKeyCache,
         OidcProvidersRepository,
         OidcProvidersService,
         OidcAuthenticator,

@@ -4,9 +4,13 @@ import { DomainError, RequestContextStore } from '@strata/kernel';
 import { ApiExceptionFilter, type ErrorBody } from './api-exception.filter';
 
 function run(exception: unknown, requestId = 'req-1') {
-  const sent: { status?: number; body?: ErrorBody } = {};
+  const sent: { status?: number; body?: ErrorBody; headers: Record<string, string> } = { headers: {} };
   const response = {
     headersSent: false,
+    setHeader(name: string, value: string) {
+      sent.headers[name] = value;
+      return this;
+    },
     status(code: number) {
       sent.status = code;
       return this;
@@ -35,6 +39,7 @@ describe('ApiExceptionFilter', () => {
       details: { approvalId: 'a1' },
     });
     expect(run(error)).toEqual({
+      headers: {},
       status: 409,
       body: {
         error: { code: 'governance.approval_expired', message: 'The approval expired.', details: { approvalId: 'a1' }, requestId: 'req-1' },
@@ -50,8 +55,16 @@ describe('ApiExceptionFilter', () => {
     ['payload_too_large', 413],
     ['resource_exhausted', 429],
     ['unavailable', 503],
+    ['bad_gateway', 502],
   ] as const)('answers %s with %i', (kind, status) => {
     expect(run(new DomainError(`test.${kind}`, kind, 'x')).status).toBe(status);
+  });
+
+  it('tells a throttled client when to retry, in whole seconds', () => {
+    const sent = run(new DomainError('model-gateway.rate_limited', 'resource_exhausted', 'Slow down.', { details: { retryAfterMs: 1200 } }));
+    expect(sent.status).toBe(429);
+    expect(sent.headers['Retry-After']).toBe('2');
+    expect(run(new DomainError('test.conflict', 'conflict', 'x', { details: { retryAfterMs: 1200 } })).headers).toEqual({});
   });
 
   it('hides unexpected errors behind a generic 500', () => {

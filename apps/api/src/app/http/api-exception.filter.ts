@@ -1,7 +1,7 @@
 import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { isDomainError, RequestContextStore } from '@strata/kernel';
-import { HTTP_CODE_BY_STATUS, STATUS_BY_KIND } from './error-status';
+import { HTTP_STATUS_BY_KIND, isDomainError, RequestContextStore } from '@strata/kernel';
+import { HTTP_CODE_BY_STATUS } from './error-status';
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown>; requestId?: string };
@@ -39,13 +39,18 @@ export class ApiExceptionFilter implements ExceptionFilter {
       response.end();
       return;
     }
+    const retryAfterMs = body.error.details?.['retryAfterMs'];
+    if (status === 429 || status === 503) {
+      // Clients (and the official SDKs) back off by the header, not by our details.
+      if (typeof retryAfterMs === 'number' && retryAfterMs > 0) response.setHeader('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+    }
     response.status(status).json(body);
   }
 
   private toResponse(exception: unknown, request: Request): { status: number; body: ErrorBody } {
     if (isDomainError(exception)) {
       return {
-        status: STATUS_BY_KIND[exception.kind],
+        status: HTTP_STATUS_BY_KIND[exception.kind],
         body: { error: { code: exception.code, message: exception.message, details: exception.details } },
       };
     }

@@ -1,20 +1,3 @@
-import type { ErrorKind } from '@strata/kernel';
-
-/** The one place where a domain error kind becomes an HTTP status. */
-export const STATUS_BY_KIND: Record<ErrorKind, number> = {
-  invalid_argument: 400,
-  unauthenticated: 401,
-  permission_denied: 403,
-  not_found: 404,
-  conflict: 409,
-  failed_precondition: 409,
-  payload_too_large: 413,
-  unsupported_media_type: 415,
-  resource_exhausted: 429,
-  unavailable: 503,
-  internal: 500,
-};
-
 /** Codes for failures that happen before our code runs (routing, body parsing). */
 export const HTTP_CODE_BY_STATUS: Record<number, string> = {
   400: 'http.bad_request',

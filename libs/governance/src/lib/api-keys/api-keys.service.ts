@@ -9,6 +9,7 @@ import { MembersRepository } from '../identity/members.repository';
 import { ServiceAccountsRepository } from '../identity/service-accounts.repository';
 import { generateApiKey } from './api-key-token';
 import { ApiKeysRepository } from './api-keys.repository';
+import { VerifiedApiKeyCache } from './verified-api-key-cache';
 
 export interface CreateApiKeyInput {
   name: string;
@@ -38,6 +39,7 @@ export class ApiKeysService {
     private readonly audit: AuditLog,
     private readonly mutations: MutationRunner,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly verifiedKeys: VerifiedApiKeyCache,
   ) {}
 
   async list(limit: number, cursor?: string): Promise<Page<ApiKeyView>> {
@@ -120,10 +122,13 @@ export class ApiKeysService {
     if (!key) throw new ApiKeyNotFoundError(id);
     await this.authorization.authorize('revoke', 'ApiKey', key);
     if (key.revokedAt) return key;
-    return this.mutations.run('api_key.revoke', async (tx) => {
-      const revoked = await this.keys.revoke(id, this.clock.now(), tx);
+    const revoked = await this.mutations.run('api_key.revoke', async (tx) => {
+      const row = await this.keys.revoke(id, this.clock.now(), tx);
       await this.audit.append({ action: 'api_key.revoke', outcome: 'success', target: { type: 'ApiKey', id }, details: { prefix: key.prefix } }, tx);
-      return revoked;
+      return row;
     });
+    // Refused from the next request on (this node); other nodes within VerifiedApiKeyCache.TTL_MS.
+    this.verifiedKeys.forgetKey(id);
+    return revoked;
   }
 }

@@ -51,8 +51,11 @@ export class AuthenticationGuard implements CanActivate {
     request.principal = principal;
     RequestContextStore.update({ tenantId: principal.tenantId, actor: principal.actor, purpose, justification });
     // The request's span was opened before anyone knew the tenant: tag it now, so the trace store
-    // files the trace under its tenant.
-    trace.getActiveSpan()?.setAttributes({
+    // files the trace under its tenant. Only while it is still recording: the active span can be one
+    // that already ended (a layer span that closed when it handed on), and tagging that is a no-op
+    // the SDK warns about; the HTTP server span is tagged from `request.principal` when it ends.
+    const span = trace.getActiveSpan();
+    if (span?.isRecording()) span.setAttributes({
       'strata.tenant.id': principal.tenantId,
       'strata.actor.type': principal.actor.type,
       'strata.actor.id': principal.actor.id,

@@ -7,6 +7,7 @@ import { PoliciesRepository } from '../policies/policies.repository';
 import { PermissionDeniedError } from './authz.errors';
 import { compileAbility, type StrataAbility } from './compile-ability';
 import { PermissionCatalog } from './permission-catalog';
+import { PolicyCache } from './policy-cache';
 
 export interface AuthorizeOptions {
   /** Fields the operation reads or writes; each must be permitted. */
@@ -32,6 +33,8 @@ const SECRET_FIELDS = new Set(['secretHash', 'secret', 'password', 'token']);
 @Injectable()
 export class AuthorizationService {
   private readonly perRequest = new WeakMap<Readonly<RequestContext>, Promise<CompiledAbility>>();
+  /** Latest policies and compiled abilities across requests (see PolicyCache for the staleness bound). */
+  private readonly cache = new PolicyCache();
 
   constructor(
     private readonly catalog: PermissionCatalog,
@@ -58,20 +61,33 @@ export class AuthorizationService {
     const tenantId = context.tenantId;
     const actor = context.actor;
     if (!tenantId || !actor) throw new PermissionDeniedError('act', 'anything', 'the request is not authenticated');
+    const nowMs = Date.now();
     const policy =
-      policyVersion === undefined ? await this.policies.latest(tenantId) : await this.policies.byVersion(policyVersion, tenantId);
+      policyVersion === undefined
+        ? await this.cache.latest(tenantId, nowMs, () => this.policies.latest(tenantId))
+        : await this.policies.byVersion(policyVersion, tenantId);
     if (policyVersion !== undefined && policyVersion !== 0 && !policy) {
       throw new PermissionDeniedError('replay', 'policy', `policy version ${policyVersion} does not exist`);
     }
-    const ability = compileAbility({
-      principal: { type: actor.type, id: actor.id, roles: actor.roles ?? [] },
-      tenantId,
-      purpose: context.purpose,
-      builtInRules: this.catalog.builtInRules(),
-      customRules: policy?.rules ?? [],
-      classifiedSubjects: this.catalog.classifiedSubjects(),
-    });
+    const builtInRules = this.catalog.builtInRules();
+    const compile = () =>
+      compileAbility({
+        principal: { type: actor.type, id: actor.id, roles: actor.roles ?? [] },
+        tenantId,
+        purpose: context.purpose,
+        builtInRules,
+        customRules: policy?.rules ?? [],
+        classifiedSubjects: this.catalog.classifiedSubjects(),
+      });
+    // Everything the ability depends on is in the key (the rule count catches subjects registered late).
+    const key = [tenantId, policy?.version ?? 0, builtInRules.length, actor.type, actor.id, [...(actor.roles ?? [])].sort().join(','), context.purpose ?? ''].join('|');
+    const ability = policyVersion === undefined ? this.cache.ability(key, nowMs, compile) : compile();
     return { ability, policyVersion: policy?.version ?? 0 };
+  }
+
+  /** A tenant published a policy: requests from now on (on this node) are checked under it. */
+  policyChanged(tenantId: string): void {
+    this.cache.invalidate(tenantId);
   }
 
   /** Throws 403 unless allowed; stores the decision for mutations and sensitive reads. */

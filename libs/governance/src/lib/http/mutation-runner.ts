@@ -11,7 +11,12 @@ import { PrismaService, type Prisma } from '@strata/db';
 export class MutationRunner {
   constructor(private readonly prisma: PrismaService) {}
 
-  run<T>(action: string, work: (tx: Prisma.TransactionClient) => Promise<T>): Promise<T> {
-    return withSpan(action, { 'strata.audit.action': action }, () => this.prisma.$transaction((tx) => work(tx)));
+  /**
+   * `timeoutMs`: for bulk work (imports, schema checks over every object of a type) that Prisma's
+   * default interactive-transaction timeout of 5 s would cut off half-way.
+   */
+  run<T>(action: string, work: (tx: Prisma.TransactionClient) => Promise<T>, options: { timeoutMs?: number } = {}): Promise<T> {
+    const transactionOptions = options.timeoutMs === undefined ? undefined : { maxWait: 10_000, timeout: options.timeoutMs };
+    return withSpan(action, { 'strata.audit.action': action }, () => this.prisma.$transaction((tx) => work(tx), transactionOptions));
   }
 }

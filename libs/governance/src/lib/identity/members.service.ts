@@ -3,6 +3,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { AuthorizationService } from '../authz/authorization.service';
 import { pageOf, type Page } from '../http/paging';
 import { MutationRunner } from '../http/mutation-runner';
+import { VerifiedApiKeyCache } from '../api-keys/verified-api-key-cache';
 import { AlreadyExistsError, isUniqueViolation, NotFoundInTenantError } from './identity.errors';
 import { MembersRepository, type MemberRow } from './members.repository';
 
@@ -13,6 +14,7 @@ export class MembersService {
     private readonly authorization: AuthorizationService,
     private readonly audit: AuditLog,
     private readonly mutations: MutationRunner,
+    private readonly verifiedKeys: VerifiedApiKeyCache,
   ) {}
 
   async list(limit: number, cursor?: string): Promise<Page<MemberRow>> {
@@ -49,14 +51,17 @@ export class MembersService {
     // Both sides are checked: admins may neither grant nor take away the owner role.
     await this.authorization.authorize('update', 'Membership', flatten(member), { fields: ['roles'] });
     await this.authorization.authorize('update', 'Membership', { ...flatten(member), roles }, { fields: ['roles'] });
-    return this.mutations.run('membership.update', async (tx) => {
-      const updated = await this.members.updateRoles(id, roles, tx);
+    const updated = await this.mutations.run('membership.update', async (tx) => {
+      const row = await this.members.updateRoles(id, roles, tx);
       await this.audit.append(
         { action: 'membership.update', outcome: 'success', target: { type: 'Membership', id }, details: { before: member.roles, after: roles } },
         tx,
       );
-      return updated;
+      return row;
     });
+    // The member's personal keys carry these roles: authenticate them afresh.
+    this.verifiedKeys.clear();
+    return updated;
   }
 
   async remove(id: string): Promise<void> {
@@ -70,6 +75,7 @@ export class MembersService {
         tx,
       );
     });
+    this.verifiedKeys.clear();
   }
 }
 

@@ -3,6 +3,7 @@ import { AuditLog } from '../audit/audit-log.service';
 import { AuthorizationService } from '../authz/authorization.service';
 import { pageOf, type Page } from '../http/paging';
 import { MutationRunner } from '../http/mutation-runner';
+import { VerifiedApiKeyCache } from '../api-keys/verified-api-key-cache';
 import { AlreadyExistsError, isUniqueViolation, NotFoundInTenantError } from './identity.errors';
 import { ServiceAccountsRepository } from './service-accounts.repository';
 
@@ -15,6 +16,7 @@ export class ServiceAccountsService {
     private readonly authorization: AuthorizationService,
     private readonly audit: AuditLog,
     private readonly mutations: MutationRunner,
+    private readonly verifiedKeys: VerifiedApiKeyCache,
   ) {}
 
   async list(limit: number, cursor?: string): Promise<Page<ServiceAccount>> {
@@ -61,6 +63,8 @@ export class ServiceAccountsService {
       );
       return row;
     });
+    // Its keys carry its roles and its disabled state: authenticate them afresh.
+    this.verifiedKeys.clear();
     return { ...updated, droppedFields: dropped };
   }
 }

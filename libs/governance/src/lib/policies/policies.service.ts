@@ -82,7 +82,7 @@ export class PoliciesService {
   async publish(document: unknown, comment: string): Promise<StoredPolicy> {
     await this.authorization.authorize('update', 'PolicyVersion');
     const rules = this.validate(document);
-    return this.mutations.run('policy.publish', async (tx) => {
+    const published = await this.mutations.run('policy.publish', async (tx) => {
       // Serialises publishers of one tenant so versions never collide.
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext('strata.policy'), hashtext(${RequestContextStore.requireTenantId()}))`;
       const stored = await this.policies.append(rules, comment, tx);
@@ -92,6 +92,8 @@ export class PoliciesService {
       );
       return stored;
     });
+    this.authorization.policyChanged(RequestContextStore.requireTenantId());
+    return published;
   }
 }
 

@@ -11,6 +11,9 @@ const otlpUrl = z.url({ protocol: /^https?$/, error: 'must be an http:// or http
 /** OTEL_EXPORTER_OTLP_HEADERS as the OpenTelemetry spec defines it: comma-separated key=value, keys are HTTP tokens. */
 const otlpHeaderList = /^\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+\s*=[^,]*(,\s*[!#$%&'*+.^_`|~0-9A-Za-z-]+\s*=[^,]*)*$/;
 
+/** STRATA_MODEL_KEYS: `keyId:base64`, comma-separated (the 32-byte length is checked where the keys load). */
+const modelKeyList = /^\s*[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]+={0,2}\s*(,\s*[A-Za-z0-9_-]{1,32}:[A-Za-z0-9+/]+={0,2}\s*)*$/;
+
 /**
  * The one schema of the platform's environment variables, validated at boot. Layers add their own
  * variables here (not in ad-hoc `process.env` reads) so that a bad value fails the start, naming
@@ -78,6 +81,29 @@ export const configSchema = z.object({
   OTEL_METRIC_EXPORT_INTERVAL: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
   /** Bearer token that GET /metrics requires; unset: /metrics is open (restrict it at the network instead). */
   STRATA_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+
+  /**
+   * Key-encryption keys of model provider credentials: `keyId:base64(32 bytes)`, comma-separated; the
+   * first encrypts, all decrypt (rotation). Unset: a key kept in STRATA_DATA_DIR/model-keys (mode 0600).
+   */
+  STRATA_MODEL_KEYS: z
+    .string()
+    .regex(modelKeyList, 'must be keyId:base64 pairs separated by commas (keyId: letters, digits, - or _; 32-byte keys)')
+    .optional(),
+  /** Retries of one provider endpoint on 429, 5xx, timeouts and network errors, before falling back to the next. */
+  STRATA_MODEL_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
+  /** First retry delay; doubles per retry (with jitter). */
+  STRATA_MODEL_BACKOFF_INITIAL_MS: z.coerce.number().int().min(1).max(60_000).default(250),
+  /** Longest wait before a retry, Retry-After included: a longer Retry-After falls back at once instead. */
+  STRATA_MODEL_BACKOFF_MAX_MS: z.coerce.number().int().min(1).max(120_000).default(4_000),
+  /** Per attempt (streaming: until the first event), for providers without their own timeout. */
+  STRATA_MODEL_ATTEMPT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  /** Consecutive failures (429, 5xx, timeouts, network) after which a provider endpoint's circuit opens. */
+  STRATA_MODEL_BREAKER_THRESHOLD: z.coerce.number().int().min(1).max(1000).default(5),
+  /** How long an open circuit skips its endpoint before one probe call (half-open) may close it. */
+  STRATA_MODEL_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** How long a tenant's catalog, aliases and settings are cached for routing (changes on this node apply at once). */
+  STRATA_MODEL_CATALOG_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
 });
 
 export type StrataConfig = z.infer<typeof configSchema>;
@@ -92,4 +118,5 @@ export const SECRET_CONFIG_KEYS: ReadonlySet<string> = new Set([
   'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
   'OTEL_EXPORTER_OTLP_METRICS_ENDPOINT',
   'STRATA_METRICS_TOKEN',
+  'STRATA_MODEL_KEYS',
 ]);

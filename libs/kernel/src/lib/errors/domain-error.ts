@@ -13,6 +13,8 @@ export type ErrorKind =
   | 'unsupported_media_type'
   | 'resource_exhausted'
   | 'unavailable'
+  /** An upstream the platform called (a model provider) failed, after whatever fallback applied. */
+  | 'bad_gateway'
   | 'internal';
 
 export interface DomainErrorOptions {
