@@ -22,12 +22,16 @@ export function isUntracedRequest(request: Pick<IncomingMessage, 'url'>): boolea
  *   and the stable HTTP server/client duration metrics;
  * - undici: client spans and `traceparent` on `fetch` (Node's fetch does not go through `http`);
  * - express: names server spans and the `http.route` metric attribute by route template
- *   (`GET /v1/tenants/:id`), plus one span for the route handler (Nest's controller call); the
- *   per-middleware spans are off (a dozen per request, no value);
- * - pg: one span per query, only inside a traced operation (no root spans for pool chatter), and
+ *   (`GET /v1/tenants/:id`); it makes no spans of its own. Its layer spans cost CPU and a trace-store
+ *   row each on every request and say nothing the server span does not: middleware and routers are
+ *   a dozen per request, and Nest registers its middleware (request context, …) as route handlers,
+ *   so "request handler" spans came three per request, two of them ending before the controller
+ *   ran. The server span plus Strata's own spans (mutations, GenAI calls) are the trace;
+ * - pg: one span per query, only inside a traced operation (no root spans for pool chatter), no
+ *   span per pool checkout (`pg-pool.connect`, one per query through Prisma's adapter), and
  *   without parameter values, which carry tenant data.
  * No NestJS instrumentation: @opentelemetry/instrumentation-nestjs-core (0.71) supports
- * @nestjs/core <12 only and would not patch Nest 12; the Express handler span covers the controller.
+ * @nestjs/core <12 only and would not patch Nest 12.
  */
 export function platformInstrumentations(): Instrumentation[] {
   return [
@@ -45,7 +49,7 @@ export function platformInstrumentations(): Instrumentation[] {
       },
     }),
     new UndiciInstrumentation(),
-    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
-    new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false }),
+    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER] }),
+    new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true, enhancedDatabaseReporting: false }),
   ];
 }
