@@ -1,2 +1,5 @@
 export { createTestDatabase, type TestDatabase, type TestDatabaseOptions } from './lib/test-database';
 export { migrationsFingerprint } from './lib/migrations-fingerprint';
+export { startFakeProvider } from './lib/fake-providers/start-fake-provider';
+export type { FakeProvider, RecordedRequest } from './lib/fake-providers/fake-provider-server';
+export type { FakeErrorReply, FakeFinishReason, FakeProviderKind, FakeReply, FakeToolCall, WireBody } from './lib/fake-providers/fake-reply';

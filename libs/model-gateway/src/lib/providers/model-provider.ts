@@ -113,6 +113,8 @@ export interface PassthroughRequest {
   format: WireFormat;
   body: Record<string, unknown>;
   stream: boolean;
+  /** Ask the provider not to retain the content: the adapter adds its opt-out field (`store: false`) to the body. */
+  zeroDataRetention?: boolean;
   signal?: AbortSignal;
 }
 
