@@ -2,10 +2,10 @@ import { useMemo, useState, type FormEvent } from 'react';
 import { apiKeysApi, apiKeyState, type ApiKey } from '../../api/api-keys';
 import { membersApi } from '../../api/members';
 import { serviceAccountsApi, type ServiceAccount } from '../../api/service-accounts';
-import { isValid, roleProblem, SLUG_NAME, splitIssues, type FieldErrors } from '../../app/form-errors';
+import { roleProblem, SLUG_NAME, splitIssues, type FieldErrors } from '../../app/form-errors';
 import { useMe } from '../../app/me-context';
 import { invalidatePrincipalNames } from '../../app/principal-names';
-import { asError, useLoad } from '../../app/use-load';
+import { useLoad } from '../../app/use-load';
 import { usePagedList } from '../../app/use-paged-list';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -15,6 +15,9 @@ import { RolePicker } from '../../components/RolePicker';
 import { SecretReveal } from '../../components/SecretReveal';
 import { RoleList } from '../../components/RoleList';
 import { Time } from '../../components/Time';
+import { useFormSubmit } from '../../app/use-form-submit';
+import { useAction } from '../../app/use-action';
+import { TableHead } from '../../components/TableHead';
 
 /** Service accounts (non-human principals) and the API keys of service accounts and members. */
 export function ApiKeysPage() {
@@ -23,8 +26,7 @@ export function ApiKeysPage() {
   const keys = usePagedList((cursor) => apiKeysApi.list(cursor), 'api-keys');
   // Members name the owners of personal keys and are principals a key can be created for.
   const members = useLoad(() => (permissions.can('read', 'Membership') ? membersApi.list(undefined, 200) : Promise.resolve({ items: [], nextCursor: null })), String(Boolean(me)));
-  const [actionError, setActionError] = useState<Error>();
-  const [done, setDone] = useState<string>();
+  const { error: actionError, setError: setActionError, done, setDone, run } = useAction();
   const [secret, setSecret] = useState<{ name: string; token: string }>();
   const [editing, setEditing] = useState<string>();
 
@@ -33,16 +35,6 @@ export function ApiKeysPage() {
     () => new Map((members.data?.items ?? []).map((member) => [member.userId, member.user.email ?? member.user.displayName])),
     [members.data],
   );
-
-  async function run(action: () => Promise<string>) {
-    setActionError(undefined);
-    setDone(undefined);
-    try {
-      setDone(await action());
-    } catch (error) {
-      setActionError(asError(error));
-    }
-  }
 
   return (
     <section>
@@ -70,18 +62,7 @@ export function ApiKeysPage() {
       <ListState loading={accounts.loading} empty={accounts.items.length === 0} emptyText={accounts.error ? 'Service accounts could not be loaded.' : 'No service accounts yet.'}>
         <table className="table table-wide">
           <caption>Service accounts</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Description</th>
-              <th scope="col">Roles</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Description', 'Roles', 'Status', 'Created']} actions />
           <tbody>
             {accounts.items.map((account) => {
               const update = permissions.check('update', 'ServiceAccount', { ...account });
@@ -195,20 +176,7 @@ export function ApiKeysPage() {
       <ListState loading={keys.loading} empty={keys.items.length === 0} emptyText={keys.error ? 'API keys could not be loaded.' : 'No API keys yet.'}>
         <table className="table table-wide">
           <caption>API keys</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Key prefix</th>
-              <th scope="col">Principal</th>
-              <th scope="col">Roles</th>
-              <th scope="col">Status</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Last used</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Key prefix', 'Principal', 'Roles', 'Status', 'Expires', 'Last used']} actions />
           <tbody>
             {keys.items.map((key) => {
               const state = apiKeyState(key);
@@ -271,12 +239,9 @@ function CreateServiceAccountForm({ onCreated }: { onCreated: (account: ServiceA
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [roles, setRoles] = useState<string[]>([]);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [problems, setProblems] = useState<string[]>([]);
-  const [failure, setFailure] = useState<Error>();
-  const [busy, setBusy] = useState(false);
   const [formKey, setFormKey] = useState(0);
 
+  const { errors, problems, failure, busy, send } = useFormSubmit();
   async function submit(event: FormEvent) {
     event.preventDefault();
     const found: FieldErrors = {};
@@ -284,26 +249,18 @@ function CreateServiceAccountForm({ onCreated }: { onCreated: (account: ServiceA
     if (description.length > 1000) found['description'] = 'At most 1000 characters.';
     const rolesWrong = roleProblem(roles);
     if (rolesWrong) found['roles'] = rolesWrong;
-    setErrors(found);
-    setProblems([]);
-    setFailure(undefined);
-    if (!isValid(found)) return;
-    setBusy(true);
-    try {
-      const account = await serviceAccountsApi.create({ name: name.trim(), description: description.trim(), roles });
-      setName('');
-      setDescription('');
-      setRoles([]);
-      setFormKey((key) => key + 1);
-      onCreated(account);
-    } catch (error) {
-      const split = splitIssues(error, ['name', 'description', 'roles']);
-      setErrors(split.fields);
-      setProblems(split.other);
-      if (!Object.keys(split.fields).length && !split.other.length) setFailure(asError(error));
-    } finally {
-      setBusy(false);
-    }
+    await send(
+      found,
+      async () => {
+        const account = await serviceAccountsApi.create({ name: name.trim(), description: description.trim(), roles });
+        setName('');
+        setDescription('');
+        setRoles([]);
+        setFormKey((key) => key + 1);
+        onCreated(account);
+      },
+      (error) => splitIssues(error, ['name', 'description', 'roles']),
+    );
   }
 
   return (
@@ -408,12 +365,9 @@ function CreateApiKeyForm({
   const [principal, setPrincipal] = useState('');
   const [roles, setRoles] = useState<string[]>([]);
   const [expires, setExpires] = useState('');
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [problems, setProblems] = useState<string[]>([]);
-  const [failure, setFailure] = useState<Error>();
-  const [busy, setBusy] = useState(false);
   const chosen = choices.find((choice) => choice.value === principal);
 
+  const { errors, problems, failure, busy, send } = useFormSubmit();
   async function submit(event: FormEvent) {
     event.preventDefault();
     const found: FieldErrors = {};
@@ -428,28 +382,24 @@ function CreateApiKeyForm({
       if (Number.isNaN(end.getTime()) || end.getTime() <= Date.now()) found['expiresAt'] = 'Choose a day in the future, or leave empty for a key that does not expire.';
       else expiresAt = end.toISOString();
     }
-    setErrors(found);
-    setProblems([]);
-    setFailure(undefined);
-    if (!isValid(found) || !chosen) return;
-    setBusy(true);
-    try {
-      const created = await apiKeysApi.create({ name: name.trim(), roles, ...chosen.body, ...(expiresAt ? { expiresAt } : {}) });
-      setName('');
-      setPrincipal('');
-      setRoles([]);
-      setExpires('');
-      onCreated(created.apiKey, created.token);
-    } catch (error) {
-      const split = splitIssues(error, ['name', 'roles', 'expiresAt', 'serviceAccountId', 'memberId']);
-      const { serviceAccountId, memberId, ...fields } = split.fields;
-      const principalError = serviceAccountId ?? memberId;
-      setErrors({ ...fields, ...(principalError ? { principal: principalError } : {}) });
-      setProblems(split.other);
-      if (!Object.keys(split.fields).length && !split.other.length) setFailure(asError(error));
-    } finally {
-      setBusy(false);
-    }
+    await send(
+      found,
+      async () => {
+        if (!chosen) return; // narrows; the check above already flagged it
+        const created = await apiKeysApi.create({ name: name.trim(), roles, ...chosen.body, ...(expiresAt ? { expiresAt } : {}) });
+        setName('');
+        setPrincipal('');
+        setRoles([]);
+        setExpires('');
+        onCreated(created.apiKey, created.token);
+      },
+      (error) => {
+        const split = splitIssues(error, ['name', 'roles', 'expiresAt', 'serviceAccountId', 'memberId']);
+        const { serviceAccountId, memberId, ...fields } = split.fields;
+        const principalError = serviceAccountId ?? memberId;
+        return { fields: { ...fields, ...(principalError ? { principal: principalError } : {}) }, other: split.other };
+      },
+    );
   }
 
   return (

@@ -8,6 +8,7 @@ import { ErrorNotice } from '../../components/ErrorNotice';
 import { ListState, LoadMore } from '../../components/ListState';
 import { PrincipalId } from '../../components/PrincipalId';
 import { Time } from '../../components/Time';
+import { TableHead } from '../../components/TableHead';
 
 const VIEWS: Array<{ value: ApprovalView; label: string; empty: string }> = [
   { value: 'for-me', label: 'Waiting for my decision', empty: 'Nothing is waiting for your decision.' },
@@ -69,17 +70,7 @@ export function ApprovalsPage() {
       <ListState loading={list.loading} empty={list.items.length === 0} emptyText={list.error ? 'Approvals could not be loaded.' : filters.status ? `No ${filters.status} requests here.` : view.empty}>
         <table className="table table-wide">
           <caption>{view.label}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Request</th>
-              <th scope="col">Action</th>
-              <th scope="col">Requested by</th>
-              <th scope="col">Approvers</th>
-              <th scope="col">Status</th>
-              <th scope="col">Requested</th>
-              <th scope="col">Expires / decided</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Request', 'Action', 'Requested by', 'Approvers', 'Status', 'Requested', 'Expires / decided']} />
           <tbody>
             {list.items.map((item) => (
               <tr key={item.id}>

@@ -12,6 +12,8 @@ import { Field } from '../../components/Field';
 import { ListState, LoadMore, SuccessNotice } from '../../components/ListState';
 import { PrincipalId } from '../../components/PrincipalId';
 import { Time } from '../../components/Time';
+import { FilterForm } from '../../components/FilterForm';
+import { TableHead } from '../../components/TableHead';
 
 /**
  * The tenant's hash-chained audit log: filter and read entries, export what matches (NDJSON or
@@ -44,7 +46,7 @@ export function AuditLogPage() {
 
       {me && (canVerify || canExport) ? <IntegrityAndExport canVerify={canVerify} canExport={canExport} filter={filter} filtered={isFiltered(filters, AUDIT_FILTERS)} /> : null}
 
-      <FilterForm key={key} values={filters} onApply={(values) => setFilters(values)} onClear={() => setFilters(AUDIT_FILTERS.defaults)} />
+      <AuditFilterForm key={key} values={filters} onApply={(values) => setFilters(values)} onClear={() => setFilters(AUDIT_FILTERS.defaults)} />
 
       {entries.error ? <ErrorNotice error={entries.error} /> : null}
       {selectedId ? <EntryDetail id={selectedId} onClose={() => select(undefined)} /> : null}
@@ -112,7 +114,7 @@ function OutcomeBadge({ outcome }: { outcome: string }) {
   return <span className={outcome === 'success' ? 'badge badge-ok' : outcome === 'denied' ? 'badge badge-wait' : 'badge badge-fail'}>{outcome}</span>;
 }
 
-function FilterForm({
+function AuditFilterForm({
   values,
   onApply,
   onClear,
@@ -124,66 +126,56 @@ function FilterForm({
   const { draft, set, problems, submit } = useFilterDraft(values, { timeFields: ['from', 'to'], validate: auditFilterProblems, onApply });
 
   return (
-    <form className="panel form filters" role="search" aria-label="Filter audit entries" onSubmit={submit} noValidate>
-      <div className="filter-grid">
-        <Field id="audit-from" label="From" error={problems.from}>
-          {(props) => <input {...props} type="datetime-local" value={draft.from} onChange={set('from')} />}
-        </Field>
-        <Field id="audit-to" label="To (before)" error={problems.to}>
-          {(props) => <input {...props} type="datetime-local" value={draft.to} onChange={set('to')} />}
-        </Field>
-        <Field id="audit-action" label="Action starts with" error={problems.actionPrefix}>
-          {(props) => <input {...props} placeholder="api_key." value={draft.actionPrefix} onChange={set('actionPrefix')} />}
-        </Field>
-        <Field id="audit-outcome" label="Outcome">
-          {(props) => (
-            <select {...props} value={draft.outcome} onChange={set('outcome')}>
-              <option value="">Any outcome</option>
-              {AUDIT_OUTCOMES.map((outcome) => (
-                <option key={outcome} value={outcome}>
-                  {outcome}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id="audit-actor-type" label="Actor type">
-          {(props) => (
-            <select {...props} value={draft.actorType} onChange={set('actorType')}>
-              <option value="">Any actor</option>
-              {AUDIT_ACTOR_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {type.replace('_', ' ')}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id="audit-actor" label="Actor id">
-          {(props) => <input {...props} value={draft.actorId} onChange={set('actorId')} />}
-        </Field>
-        <Field id="audit-target-type" label="Target type">
-          {(props) => <input {...props} placeholder="ApiKey" value={draft.targetType} onChange={set('targetType')} />}
-        </Field>
-        <Field id="audit-target" label="Target id">
-          {(props) => <input {...props} value={draft.targetId} onChange={set('targetId')} />}
-        </Field>
-        <Field id="audit-purpose" label="Purpose">
-          {(props) => <input {...props} value={draft.purpose} onChange={set('purpose')} />}
-        </Field>
-        <Field id="audit-request" label="Request id">
-          {(props) => <input {...props} value={draft.requestId} onChange={set('requestId')} />}
-        </Field>
-      </div>
-      <div className="form-actions">
-        <button type="submit" className="button button-primary">
-          Apply filters
-        </button>
-        <button type="button" className="button" onClick={onClear}>
-          Clear filters
-        </button>
-      </div>
-    </form>
+    <FilterForm label="Filter audit entries" onSubmit={submit} onClear={onClear}>
+      <Field id="audit-from" label="From" error={problems.from}>
+        {(props) => <input {...props} type="datetime-local" value={draft.from} onChange={set('from')} />}
+      </Field>
+      <Field id="audit-to" label="To (before)" error={problems.to}>
+        {(props) => <input {...props} type="datetime-local" value={draft.to} onChange={set('to')} />}
+      </Field>
+      <Field id="audit-action" label="Action starts with" error={problems.actionPrefix}>
+        {(props) => <input {...props} placeholder="api_key." value={draft.actionPrefix} onChange={set('actionPrefix')} />}
+      </Field>
+      <Field id="audit-outcome" label="Outcome">
+        {(props) => (
+          <select {...props} value={draft.outcome} onChange={set('outcome')}>
+            <option value="">Any outcome</option>
+            {AUDIT_OUTCOMES.map((outcome) => (
+              <option key={outcome} value={outcome}>
+                {outcome}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field id="audit-actor-type" label="Actor type">
+        {(props) => (
+          <select {...props} value={draft.actorType} onChange={set('actorType')}>
+            <option value="">Any actor</option>
+            {AUDIT_ACTOR_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {type.replace('_', ' ')}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field id="audit-actor" label="Actor id">
+        {(props) => <input {...props} value={draft.actorId} onChange={set('actorId')} />}
+      </Field>
+      <Field id="audit-target-type" label="Target type">
+        {(props) => <input {...props} placeholder="ApiKey" value={draft.targetType} onChange={set('targetType')} />}
+      </Field>
+      <Field id="audit-target" label="Target id">
+        {(props) => <input {...props} value={draft.targetId} onChange={set('targetId')} />}
+      </Field>
+      <Field id="audit-purpose" label="Purpose">
+        {(props) => <input {...props} value={draft.purpose} onChange={set('purpose')} />}
+      </Field>
+      <Field id="audit-request" label="Request id">
+        {(props) => <input {...props} value={draft.requestId} onChange={set('requestId')} />}
+      </Field>
+    </FilterForm>
   );
 }
 
@@ -368,14 +360,7 @@ function Checkpoints() {
         <ListState loading={checkpoints.loading} empty={(checkpoints.data?.items ?? []).length === 0} emptyText="No checkpoint yet: the platform signs one periodically.">
           <table className="table table-compact">
             <caption className="visually-hidden">Signed checkpoints</caption>
-            <thead>
-              <tr>
-                <th scope="col">Seq</th>
-                <th scope="col">Hash</th>
-                <th scope="col">Key</th>
-                <th scope="col">Signed</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Seq', 'Hash', 'Key', 'Signed']} />
             <tbody>
               {(checkpoints.data?.items ?? []).map((checkpoint) => (
                 <tr key={checkpoint.id}>

@@ -11,6 +11,7 @@ import { Field } from '../../components/Field';
 import { ListState, LoadMore } from '../../components/ListState';
 import { PrincipalId } from '../../components/PrincipalId';
 import { Time } from '../../components/Time';
+import { FilterForm } from '../../components/FilterForm';
 
 type DecisionFilterKey = 'actorId' | 'action' | 'subjectType' | 'allowed' | 'from' | 'to';
 
@@ -137,41 +138,31 @@ function DecisionFilterForm({
 }) {
   const { draft, set, submit } = useFilterDraft(values, { timeFields: ['from', 'to'], onApply });
   return (
-    <form className="panel form filters" role="search" aria-label="Filter decisions" onSubmit={submit} noValidate>
-      <div className="filter-grid">
-        <Field id="decision-action" label="Action">
-          {(props) => <input {...props} placeholder="update" value={draft.action} onChange={set('action')} />}
-        </Field>
-        <Field id="decision-subject" label="Subject type">
-          {(props) => <input {...props} placeholder="Membership" value={draft.subjectType} onChange={set('subjectType')} />}
-        </Field>
-        <Field id="decision-actor" label="Actor id">
-          {(props) => <input {...props} value={draft.actorId} onChange={set('actorId')} />}
-        </Field>
-        <Field id="decision-allowed" label="Outcome">
-          {(props) => (
-            <select {...props} value={draft.allowed} onChange={set('allowed')}>
-              <option value="">Any outcome</option>
-              <option value="true">allowed</option>
-              <option value="false">denied</option>
-            </select>
-          )}
-        </Field>
-        <Field id="decision-from" label="From">
-          {(props) => <input {...props} type="datetime-local" value={draft.from} onChange={set('from')} />}
-        </Field>
-        <Field id="decision-to" label="To (before)">
-          {(props) => <input {...props} type="datetime-local" value={draft.to} onChange={set('to')} />}
-        </Field>
-      </div>
-      <div className="form-actions">
-        <button type="submit" className="button button-primary">
-          Apply filters
-        </button>
-        <button type="button" className="button" onClick={onClear}>
-          Clear filters
-        </button>
-      </div>
-    </form>
+    <FilterForm label="Filter decisions" onSubmit={submit} onClear={onClear}>
+      <Field id="decision-action" label="Action">
+        {(props) => <input {...props} placeholder="update" value={draft.action} onChange={set('action')} />}
+      </Field>
+      <Field id="decision-subject" label="Subject type">
+        {(props) => <input {...props} placeholder="Membership" value={draft.subjectType} onChange={set('subjectType')} />}
+      </Field>
+      <Field id="decision-actor" label="Actor id">
+        {(props) => <input {...props} value={draft.actorId} onChange={set('actorId')} />}
+      </Field>
+      <Field id="decision-allowed" label="Outcome">
+        {(props) => (
+          <select {...props} value={draft.allowed} onChange={set('allowed')}>
+            <option value="">Any outcome</option>
+            <option value="true">allowed</option>
+            <option value="false">denied</option>
+          </select>
+        )}
+      </Field>
+      <Field id="decision-from" label="From">
+        {(props) => <input {...props} type="datetime-local" value={draft.from} onChange={set('from')} />}
+      </Field>
+      <Field id="decision-to" label="To (before)">
+        {(props) => <input {...props} type="datetime-local" value={draft.to} onChange={set('to')} />}
+      </Field>
+    </FilterForm>
   );
 }

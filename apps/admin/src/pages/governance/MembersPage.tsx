@@ -1,9 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { membersApi, type Member } from '../../api/members';
-import { EMAIL, isValid, roleProblem, splitIssues, type FieldErrors } from '../../app/form-errors';
+import { EMAIL, roleProblem, splitIssues, type FieldErrors } from '../../app/form-errors';
 import { useMe } from '../../app/me-context';
 import { invalidatePrincipalNames } from '../../app/principal-names';
-import { asError } from '../../app/use-load';
 import { usePagedList } from '../../app/use-paged-list';
 import { ConfirmButton } from '../../components/ConfirmButton';
 import { ErrorNotice } from '../../components/ErrorNotice';
@@ -12,24 +11,16 @@ import { ListState, LoadMore, SuccessNotice } from '../../components/ListState';
 import { RolePicker } from '../../components/RolePicker';
 import { RoleList } from '../../components/RoleList';
 import { Time } from '../../components/Time';
+import { useFormSubmit } from '../../app/use-form-submit';
+import { useAction } from '../../app/use-action';
+import { TableHead } from '../../components/TableHead';
 
 /** The people of the tenant: add one by email with roles, change roles, remove. */
 export function MembersPage() {
   const { me, permissions } = useMe();
   const list = usePagedList((cursor) => membersApi.list(cursor), 'members');
-  const [actionError, setActionError] = useState<Error>();
-  const [done, setDone] = useState<string>();
+  const { error: actionError, setError: setActionError, done, setDone, run } = useAction();
   const [editing, setEditing] = useState<string>();
-
-  async function run(action: () => Promise<string>) {
-    setActionError(undefined);
-    setDone(undefined);
-    try {
-      setDone(await action());
-    } catch (error) {
-      setActionError(asError(error));
-    }
-  }
 
   return (
     <section>
@@ -56,17 +47,7 @@ export function MembersPage() {
       <ListState loading={list.loading} empty={list.items.length === 0} emptyText={list.error ? 'Members could not be loaded.' : 'No members yet.'}>
         <table className="table table-wide">
           <caption>Members of {me?.tenant.name ?? 'the tenant'}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Email</th>
-              <th scope="col">Roles</th>
-              <th scope="col">Added</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Email', 'Roles', 'Added']} actions />
           <tbody>
             {list.items.map((member) => {
               const record = { id: member.id, userId: member.userId, roles: member.roles };
@@ -147,12 +128,9 @@ function AddMemberForm({ onAdded }: { onAdded: (member: Member) => void }) {
   const [email, setEmail] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [roles, setRoles] = useState<string[]>(['viewer']);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [problems, setProblems] = useState<string[]>([]);
-  const [failure, setFailure] = useState<Error>();
-  const [busy, setBusy] = useState(false);
   const [formKey, setFormKey] = useState(0);
 
+  const { errors, problems, failure, busy, send } = useFormSubmit();
   async function submit(event: FormEvent) {
     event.preventDefault();
     const found: FieldErrors = {};
@@ -160,26 +138,18 @@ function AddMemberForm({ onAdded }: { onAdded: (member: Member) => void }) {
     if (!displayName.trim()) found['displayName'] = 'Enter the name to show for this person.';
     const rolesWrong = roleProblem(roles);
     if (rolesWrong) found['roles'] = rolesWrong;
-    setErrors(found);
-    setProblems([]);
-    setFailure(undefined);
-    if (!isValid(found)) return;
-    setBusy(true);
-    try {
-      const member = await membersApi.add({ email: email.trim(), displayName: displayName.trim(), roles });
-      setEmail('');
-      setDisplayName('');
-      setRoles(['viewer']);
-      setFormKey((key) => key + 1);
-      onAdded(member);
-    } catch (error) {
-      const split = splitIssues(error, ['email', 'displayName', 'roles']);
-      setErrors(split.fields);
-      setProblems(split.other);
-      if (!Object.keys(split.fields).length && !split.other.length) setFailure(asError(error));
-    } finally {
-      setBusy(false);
-    }
+    await send(
+      found,
+      async () => {
+        const member = await membersApi.add({ email: email.trim(), displayName: displayName.trim(), roles });
+        setEmail('');
+        setDisplayName('');
+        setRoles(['viewer']);
+        setFormKey((key) => key + 1);
+        onAdded(member);
+      },
+      (error) => splitIssues(error, ['email', 'displayName', 'roles']),
+    );
   }
 
   return (

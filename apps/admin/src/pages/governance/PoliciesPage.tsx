@@ -9,6 +9,7 @@ import { ListState, SuccessNotice } from '../../components/ListState';
 import { PrincipalRef } from '../../components/PrincipalId';
 import { RoleList } from '../../components/RoleList';
 import { Time } from '../../components/Time';
+import { TableHead } from '../../components/TableHead';
 
 const EXAMPLE = `[
   {
@@ -121,18 +122,7 @@ export function PoliciesPage() {
           <ListState loading={versions.loading} empty={(versions.data ?? []).length === 0} emptyText="No version published yet: only the built-in roles apply.">
             <table className="table table-wide">
               <caption>Published versions, newest first</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Version</th>
-                  <th scope="col">Comment</th>
-                  <th scope="col">Rules</th>
-                  <th scope="col">Published</th>
-                  <th scope="col">By</th>
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
+              <TableHead columns={['Version', 'Comment', 'Rules', 'Published', 'By']} actions />
               <tbody>
                 {(versions.data ?? []).map((version) => (
                   <tr key={version.version} aria-current={viewed?.version === version.version ? 'true' : undefined}>
@@ -214,15 +204,7 @@ function RuleTable({ rules, caption }: { rules: PolicyRule[]; caption: string })
   return (
     <table className="table table-compact">
       <caption className="visually-hidden">{caption}</caption>
-      <thead>
-        <tr>
-          <th scope="col">Effect</th>
-          <th scope="col">Actions</th>
-          <th scope="col">Subjects</th>
-          <th scope="col">Conditions</th>
-          <th scope="col">Also for</th>
-        </tr>
-      </thead>
+      <TableHead columns={['Effect', 'Actions', 'Subjects', 'Conditions', 'Also for']} />
       <tbody>
         {rules.map((rule, index) => (
           <tr key={index}>

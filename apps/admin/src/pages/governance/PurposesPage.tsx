@@ -1,14 +1,17 @@
 import { useState, type FormEvent } from 'react';
 import { purposesApi, type Purpose, type PurposeChanges } from '../../api/purposes';
-import { isValid, SLUG_NAME, splitIssues, type FieldErrors } from '../../app/form-errors';
+import { SLUG_NAME, splitIssues, type FieldErrors } from '../../app/form-errors';
 import { useMe } from '../../app/me-context';
 import type { FilterSpec } from '../../app/url-filters';
-import { asError, useLoad } from '../../app/use-load';
+import { useLoad } from '../../app/use-load';
 import { useUrlFilters } from '../../app/use-url-filters';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Field, FormProblems } from '../../components/Field';
 import { ListState, SuccessNotice } from '../../components/ListState';
 import { Time } from '../../components/Time';
+import { useFormSubmit } from '../../app/use-form-submit';
+import { useAction } from '../../app/use-action';
+import { TableHead } from '../../components/TableHead';
 
 const FILTERS: FilterSpec<'archived'> = { defaults: { archived: '' }, allowed: { archived: ['', 'include'] } };
 
@@ -18,8 +21,7 @@ export function PurposesPage() {
   const { filters, setFilters, key } = useUrlFilters(FILTERS);
   const includeArchived = filters.archived === 'include';
   const purposes = useLoad(() => purposesApi.list(includeArchived), key);
-  const [actionError, setActionError] = useState<Error>();
-  const [done, setDone] = useState<string>();
+  const { error: actionError, setError: setActionError, done, setDone, run } = useAction();
   const [editing, setEditing] = useState<string>();
 
   function replace(purpose: Purpose) {
@@ -31,15 +33,11 @@ export function PurposesPage() {
   }
 
   async function change(purpose: Purpose, changes: PurposeChanges, message: string) {
-    setActionError(undefined);
-    setDone(undefined);
-    try {
+    await run(async () => {
       replace(await purposesApi.update(purpose.id, changes));
       setEditing(undefined);
-      setDone(message);
-    } catch (error) {
-      setActionError(asError(error));
-    }
+      return message;
+    });
   }
 
   const items = purposes.data ?? [];
@@ -81,18 +79,7 @@ export function PurposesPage() {
       >
         <table className="table table-wide">
           <caption>Purposes</caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Description</th>
-              <th scope="col">Justification</th>
-              <th scope="col">Status</th>
-              <th scope="col">Created</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Description', 'Justification', 'Status', 'Created']} actions />
           <tbody>
             {items.map((purpose) => {
               const update = permissions.check('update', 'Purpose', { ...purpose });
@@ -166,35 +153,24 @@ function CreatePurposeForm({ onCreated }: { onCreated: (purpose: Purpose) => voi
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [requiresJustification, setRequiresJustification] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
-  const [problems, setProblems] = useState<string[]>([]);
-  const [failure, setFailure] = useState<Error>();
-  const [busy, setBusy] = useState(false);
 
+  const { errors, problems, failure, busy, send } = useFormSubmit();
   async function submit(event: FormEvent) {
     event.preventDefault();
     const found: FieldErrors = {};
     if (!SLUG_NAME.test(name.trim())) found['name'] = 'Use 2–63 lowercase letters, digits and dashes, starting with a letter (e.g. fraud-review).';
     if (description.length > 1000) found['description'] = 'At most 1000 characters.';
-    setErrors(found);
-    setProblems([]);
-    setFailure(undefined);
-    if (!isValid(found)) return;
-    setBusy(true);
-    try {
-      const purpose = await purposesApi.create({ name: name.trim(), description: description.trim(), requiresJustification });
-      setName('');
-      setDescription('');
-      setRequiresJustification(false);
-      onCreated(purpose);
-    } catch (error) {
-      const split = splitIssues(error, ['name', 'description', 'requiresJustification']);
-      setErrors(split.fields);
-      setProblems(split.other);
-      if (!Object.keys(split.fields).length && !split.other.length) setFailure(asError(error));
-    } finally {
-      setBusy(false);
-    }
+    await send(
+      found,
+      async () => {
+        const purpose = await purposesApi.create({ name: name.trim(), description: description.trim(), requiresJustification });
+        setName('');
+        setDescription('');
+        setRequiresJustification(false);
+        onCreated(purpose);
+      },
+      (error) => splitIssues(error, ['name', 'description', 'requiresJustification']),
+    );
   }
 
   return (

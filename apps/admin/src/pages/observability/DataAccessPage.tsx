@@ -11,6 +11,8 @@ import { Field } from '../../components/Field';
 import { ListState, LoadMore } from '../../components/ListState';
 import { PrincipalId } from '../../components/PrincipalId';
 import { Time } from '../../components/Time';
+import { FilterForm } from '../../components/FilterForm';
+import { TableHead } from '../../components/TableHead';
 
 /** The data-access log: each recorded read of tenant data (who, which resources, for whom, why, in which trace), filtered in the URL. */
 export function DataAccessPage() {
@@ -46,17 +48,7 @@ export function DataAccessPage() {
           >
             <table className="table table-wide" data-testid="data-access">
               <caption>Data access, newest first{records.loading ? ' (refreshing…)' : ''}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Time</th>
-                  <th scope="col">Reader</th>
-                  <th scope="col">On behalf of</th>
-                  <th scope="col">Resources</th>
-                  <th scope="col">Purpose</th>
-                  <th scope="col">Trace</th>
-                  <th scope="col">Request</th>
-                </tr>
-              </thead>
+              <TableHead columns={['Time', 'Reader', 'On behalf of', 'Resources', 'Purpose', 'Trace', 'Request']} />
               <tbody>
                 {records.items.map((record) => (
                   <tr key={record.id}>
@@ -142,42 +134,32 @@ function DataAccessFilterForm({
   );
 
   return (
-    <form className="panel form filters" role="search" aria-label="Filter data access" onSubmit={submit} noValidate>
-      <div className="filter-grid">
-        <Field id="access-from" label="From" error={problems.from}>
-          {(props) => <input {...props} type="datetime-local" value={draft.from} onChange={set('from')} />}
-        </Field>
-        <Field id="access-to" label="To (before)" error={problems.to}>
-          {(props) => <input {...props} type="datetime-local" value={draft.to} onChange={set('to')} />}
-        </Field>
-        <Field id="access-actor-type" label="Reader type">
-          {(props) => (
-            <select {...props} value={draft.actorType} onChange={set('actorType')}>
-              <option value="">Any reader</option>
-              {DATA_ACCESS_ACTOR_TYPES.map((type) => (
-                <option key={type} value={type}>
-                  {type.replace('_', ' ')}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        {text('actorId', 'access-actor', 'Reader id')}
-        {text('onBehalfOfId', 'access-on-behalf', 'On behalf of (id)')}
-        {text('resourceType', 'access-resource-type', 'Resource type', 'Document')}
-        {text('resourceId', 'access-resource', 'Resource id')}
-        {text('purpose', 'access-purpose', 'Purpose')}
-        {text('traceId', 'access-trace', 'Trace id')}
-        {text('requestId', 'access-request', 'Request id')}
-      </div>
-      <div className="form-actions">
-        <button type="submit" className="button button-primary">
-          Apply filters
-        </button>
-        <button type="button" className="button" onClick={onClear}>
-          Clear filters
-        </button>
-      </div>
-    </form>
+    <FilterForm label="Filter data access" onSubmit={submit} onClear={onClear}>
+      <Field id="access-from" label="From" error={problems.from}>
+        {(props) => <input {...props} type="datetime-local" value={draft.from} onChange={set('from')} />}
+      </Field>
+      <Field id="access-to" label="To (before)" error={problems.to}>
+        {(props) => <input {...props} type="datetime-local" value={draft.to} onChange={set('to')} />}
+      </Field>
+      <Field id="access-actor-type" label="Reader type">
+        {(props) => (
+          <select {...props} value={draft.actorType} onChange={set('actorType')}>
+            <option value="">Any reader</option>
+            {DATA_ACCESS_ACTOR_TYPES.map((type) => (
+              <option key={type} value={type}>
+                {type.replace('_', ' ')}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      {text('actorId', 'access-actor', 'Reader id')}
+      {text('onBehalfOfId', 'access-on-behalf', 'On behalf of (id)')}
+      {text('resourceType', 'access-resource-type', 'Resource type', 'Document')}
+      {text('resourceId', 'access-resource', 'Resource id')}
+      {text('purpose', 'access-purpose', 'Purpose')}
+      {text('traceId', 'access-trace', 'Trace id')}
+      {text('requestId', 'access-request', 'Request id')}
+    </FilterForm>
   );
 }

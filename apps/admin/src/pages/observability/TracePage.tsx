@@ -23,6 +23,7 @@ import { useLoad } from '../../app/use-load';
 import { ErrorNotice } from '../../components/ErrorNotice';
 import { Time } from '../../components/Time';
 import { TraceStatusBadge } from '../../components/TraceStatusBadge';
+import { TableHead } from '../../components/TableHead';
 
 /** One trace: its span tree beside a waterfall of the spans' timings, and the selected span's attributes, GenAI facts and events. */
 export function TracePage() {
@@ -439,12 +440,7 @@ function SpanDetail({ span, traceStart, parentStored }: { span: SpanNode; traceS
       <h3 id="attributes-title">Attributes</h3>
       {attributes.length ? (
         <table className="table table-compact attributes" aria-labelledby="attributes-title">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Value</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Name', 'Value']} />
           <tbody>
             {attributes.map(([key, value]) => (
               <tr key={key} className={key.startsWith('gen_ai.') ? 'attribute-genai' : undefined}>

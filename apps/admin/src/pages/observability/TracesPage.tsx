@@ -20,6 +20,7 @@ import { Field } from '../../components/Field';
 import { ListState, LoadMore } from '../../components/ListState';
 import { Time } from '../../components/Time';
 import { TraceStatusBadge } from '../../components/TraceStatusBadge';
+import { FilterForm } from '../../components/FilterForm';
 
 /** The tenant's stored traces, newest first, filtered by time, status, agent, model and duration (all in the URL). */
 export function TracesPage() {
@@ -155,55 +156,45 @@ function TraceFilterForm({
   }
 
   return (
-    <form className="panel form filters" role="search" aria-label="Filter traces" onSubmit={submit} noValidate>
-      <div className="filter-grid">
-        <Field id="traces-last" label="Time window" hint={draft.from ? 'Ignored while "From" is set.' : undefined}>
-          {(props) => (
-            <select {...props} value={draft.last} onChange={set('last')} disabled={Boolean(draft.from)}>
-              {(Object.keys(TRACE_WINDOW_LABELS) as TraceWindow[]).map((window) => (
-                <option key={window} value={window}>
-                  {TRACE_WINDOW_LABELS[window]}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id="traces-from" label="From" error={problems.from}>
-          {(props) => <input {...props} type="datetime-local" value={draft.from} onChange={set('from')} />}
-        </Field>
-        <Field id="traces-to" label="To (before)" error={problems.to}>
-          {(props) => <input {...props} type="datetime-local" value={draft.to} onChange={set('to')} />}
-        </Field>
-        <Field id="traces-status" label="Status">
-          {(props) => (
-            <select {...props} value={draft.status} onChange={set('status')}>
-              <option value="">Any status</option>
-              {TRACE_STATUSES.map((status) => (
-                <option key={status} value={status}>
-                  {status === 'error' ? 'error (a span failed)' : status === 'ok' ? 'ok' : 'unset (no span reported a status)'}
-                </option>
-              ))}
-            </select>
-          )}
-        </Field>
-        <Field id="traces-agent" label="Agent id">
-          {(props) => <input {...props} value={draft.agentId} onChange={set('agentId')} />}
-        </Field>
-        <Field id="traces-model" label="Model">
-          {(props) => <input {...props} placeholder="gpt-4o-mini" value={draft.model} onChange={set('model')} />}
-        </Field>
-        <Field id="traces-min-duration" label="Minimum duration (ms)" error={problems.minDurationMs}>
-          {(props) => <input {...props} inputMode="decimal" value={draft.minDurationMs} onChange={set('minDurationMs')} />}
-        </Field>
-      </div>
-      <div className="form-actions">
-        <button type="submit" className="button button-primary">
-          Apply filters
-        </button>
-        <button type="button" className="button" onClick={onClear}>
-          Clear filters
-        </button>
-      </div>
-    </form>
+    <FilterForm label="Filter traces" onSubmit={submit} onClear={onClear}>
+      <Field id="traces-last" label="Time window" hint={draft.from ? 'Ignored while "From" is set.' : undefined}>
+        {(props) => (
+          <select {...props} value={draft.last} onChange={set('last')} disabled={Boolean(draft.from)}>
+            {(Object.keys(TRACE_WINDOW_LABELS) as TraceWindow[]).map((window) => (
+              <option key={window} value={window}>
+                {TRACE_WINDOW_LABELS[window]}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field id="traces-from" label="From" error={problems.from}>
+        {(props) => <input {...props} type="datetime-local" value={draft.from} onChange={set('from')} />}
+      </Field>
+      <Field id="traces-to" label="To (before)" error={problems.to}>
+        {(props) => <input {...props} type="datetime-local" value={draft.to} onChange={set('to')} />}
+      </Field>
+      <Field id="traces-status" label="Status">
+        {(props) => (
+          <select {...props} value={draft.status} onChange={set('status')}>
+            <option value="">Any status</option>
+            {TRACE_STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {status === 'error' ? 'error (a span failed)' : status === 'ok' ? 'ok' : 'unset (no span reported a status)'}
+              </option>
+            ))}
+          </select>
+        )}
+      </Field>
+      <Field id="traces-agent" label="Agent id">
+        {(props) => <input {...props} value={draft.agentId} onChange={set('agentId')} />}
+      </Field>
+      <Field id="traces-model" label="Model">
+        {(props) => <input {...props} placeholder="gpt-4o-mini" value={draft.model} onChange={set('model')} />}
+      </Field>
+      <Field id="traces-min-duration" label="Minimum duration (ms)" error={problems.minDurationMs}>
+        {(props) => <input {...props} inputMode="decimal" value={draft.minDurationMs} onChange={set('minDurationMs')} />}
+      </Field>
+    </FilterForm>
   );
 }
