@@ -7,6 +7,8 @@ import { auditOptionsFromConfig, GovernanceModule } from '@strata/governance';
 import { ObservabilityModule } from '@strata/observability';
 import { ModelGatewayModule } from '@strata/model-gateway';
 import { OntologyModule } from '@strata/ontology';
+import { VectorsModule } from '@strata/vectors';
+import { ContextModule } from '@strata/context';
 import { traceLogFields } from '@strata/observability';
 import { ClockModule } from './clock.module';
 import { STRATA_CONFIG } from './config/config.tokens';
@@ -74,6 +76,8 @@ export class AppModule implements NestModule {
         }),
         ModelGatewayModule.forRoot(config),
         OntologyModule.forRoot(config),
+        VectorsModule.forRoot(config),
+        ContextModule.forRoot(config),
         ...(options.imports ?? []),
       ],
       controllers: [HealthController, SystemController],
