@@ -25,6 +25,10 @@ export class ActionLogRepository {
     return db.ontologyAction.findFirst({ where: { approvalId, tenantId: RequestContextStore.requireTenantId() } });
   }
 
+  findByRequestId(requestId: string, db: Db = this.prisma): Promise<OntologyActionModel | null> {
+    return db.ontologyAction.findFirst({ where: { requestId, tenantId: RequestContextStore.requireTenantId() }, orderBy: { createdAt: 'desc' } });
+  }
+
   /** Locks the entry until the transaction ends: one execution or revert at a time. */
   async lock(id: string, tx: Prisma.TransactionClient): Promise<OntologyActionModel | null> {
     const tenantId = RequestContextStore.requireTenantId();

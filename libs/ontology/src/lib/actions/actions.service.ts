@@ -141,6 +141,18 @@ export class ActionsService implements OnModuleInit, OnModuleDestroy {
     return { status: 'applied', action: await this.execute(submission, undefined) };
   }
 
+  /**
+   * The newest action submitted under a request id, if the caller may read it. The agent runtime
+   * submits actions with its idempotency key as the request id and looks here first, so a call
+   * repeated after a crash returns the recorded action instead of applying it twice.
+   */
+  async findByRequestId(requestId: string): Promise<ActionView | null> {
+    const row = await this.log.findByRequestId(requestId);
+    if (!row) return null;
+    await this.authorization.authorize('read', SUBJECT, actionRecord(row));
+    return toActionView(row);
+  }
+
   async get(id: string): Promise<ActionView> {
     const row = await this.log.find(id);
     if (!row) throw new ActionNotFoundError(id);
