@@ -54,6 +54,8 @@ export interface CollectionRecord {
   dimensions: number;
   metric: DistanceMetric;
   chunking: { strategy: 'fixed' | 'heading_aware'; maxTokens: number; overlapTokens: number };
+  /** PostgreSQL text search configuration of the chunks' `search_vector` (default `simple`); search uses the same. */
+  textSearchConfig: string;
   classification: DataClassification;
   /** Roles that may search and read it beyond owner/admin (empty: every role with Collection read). */
   readerRoles: string[];

@@ -104,6 +104,42 @@ export const configSchema = z.object({
   STRATA_MODEL_BREAKER_HALF_OPEN_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   /** How long a tenant's catalog, aliases and settings are cached for routing (changes on this node apply at once). */
   STRATA_MODEL_CATALOG_CACHE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
+
+  /** Largest media upload in bytes (default 50 MiB); a larger one is refused with 413 and nothing is kept. */
+  STRATA_MEDIA_MAX_BYTES: z.coerce.number().int().min(1).max(5 * 1024 ** 3).default(50 * 1024 ** 2),
+  /** Media blobs in this S3 bucket (credentials from the AWS default chain); unset: local disk in STRATA_DATA_DIR/media. */
+  STRATA_MEDIA_S3_BUCKET: z.string().min(3).max(63).optional(),
+  /** An S3-compatible endpoint (MinIO, Ceph, R2, …); unset: AWS S3 of the region. */
+  STRATA_MEDIA_S3_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }).optional(),
+  /** Region of the bucket; unset: AWS_REGION (or AWS_DEFAULT_REGION), else us-east-1. */
+  STRATA_MEDIA_S3_REGION: z.string().min(1).max(64).optional(),
+  /** Path-style addressing (`<endpoint>/<bucket>/<key>`), which most S3-compatible servers need. */
+  STRATA_MEDIA_S3_FORCE_PATH_STYLE: z.stringbool().default(false),
+  /** Prefix of every media key in the bucket (e.g. `strata/media/`). */
+  STRATA_MEDIA_S3_PREFIX: z.string().max(256).default(''),
+
+  /** How often the document ingestion worker looks for queued jobs and expired leases; 0 turns the worker off in this process. */
+  STRATA_INGESTION_POLL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
+  /** The ingestion worker's lease on a job; renewed after every embedding batch. An expired lease lets another worker take the job. */
+  STRATA_INGESTION_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+  /** Attempts of one ingestion job when the failure may pass (provider unavailable, rate limited), with exponential backoff. */
+  STRATA_INGESTION_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(5),
+  /** Chunks embedded per gateway call. */
+  STRATA_INGESTION_EMBED_BATCH: z.coerce.number().int().min(1).max(2048).default(64),
+
+  /**
+   * Agent run workers in this process: `on` (beside the API), `off` (other processes run them; any
+   * number share the database), `only` (a worker process: runs agents, serves no HTTP).
+   */
+  STRATA_RUN_WORKER: z.enum(['on', 'off', 'only']).default('on'),
+  /** Runs one worker process executes at once. */
+  STRATA_RUN_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
+  /** A worker's lease on a run; it renews it every third of this. An expired lease lets another worker resume the run. */
+  STRATA_RUN_LEASE_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  /** How often an idle worker looks for queued runs and expired leases (new runs of this process wake it at once). */
+  STRATA_RUN_POLL_MS: z.coerce.number().int().min(50).max(60_000).default(1_000),
+  /** How often suspended runs are checked against their approvals (events resume them at once in this process). */
+  STRATA_RUN_APPROVAL_SWEEP_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
 });
 
 export type StrataConfig = z.infer<typeof configSchema>;

@@ -109,6 +109,42 @@ describe('DataAccessLog and DataAccessQuery (database)', () => {
     expect(await prisma.dataAccessRecord.count({ where: { resourceIds: { has: marker } } })).toBe(1);
   });
 
+  it('records several reads of one operation in one call, each as its own record, and nothing when one is invalid', async () => {
+    const marker = `many-${newId()}`;
+    const recorded = await as(tenantA, () =>
+      prisma.$transaction((tx) =>
+        log.recordMany(
+          [
+            { resourceType: 'VectorCollection', resourceIds: [marker] },
+            { resourceType: 'VectorChunk', resourceIds: [] },
+            { resourceType: 'VectorChunk', resourceIds: [marker, 'c-1', 'c-1'] },
+          ],
+          tx,
+        ),
+      ),
+      { purpose: 'support' },
+    );
+    expect(recorded.map((entry) => entry.resourceCount)).toEqual([1, 0, 2]);
+    expect(recorded[1]?.ids).toEqual([]);
+    const rows = await prisma.dataAccessRecord.findMany({ where: { resourceIds: { has: marker } }, orderBy: { resourceType: 'asc' } });
+    expect(rows.map((row) => [row.id, row.resourceType, row.resourceIds, row.purpose])).toEqual([
+      [recorded[2]?.ids[0], 'VectorChunk', [marker, 'c-1'], 'support'],
+      [recorded[0]?.ids[0], 'VectorCollection', [marker], 'support'],
+    ]);
+
+    const invalid = `invalid-${newId()}`;
+    await expect(
+      as(tenantA, () =>
+        log.recordMany([
+          { resourceType: 'Session', resourceIds: [invalid] },
+          { resourceType: 'bad type!', resourceIds: [invalid] },
+        ]),
+      ),
+    ).rejects.toMatchObject({ code: 'observability.data_access_invalid' });
+    expect(await prisma.dataAccessRecord.count({ where: { resourceIds: { has: invalid } } })).toBe(0);
+    expect(await as(tenantA, () => log.recordMany([]))).toEqual([]);
+  });
+
   describe('queries', () => {
     beforeAll(async () => {
       clock.set('2026-08-02T00:00:00.000Z');

@@ -40,6 +40,12 @@ export interface FakeProvider {
   requests: RecordedRequest[];
   /** Queues replies, one per coming request (in order); when the queue is empty the default answer is given. */
   script(...replies: FakeReply[]): void;
+  /**
+   * Answers requests the queue has no reply for by calling `responder` with the request (replies
+   * that depend on what was asked, e.g. on the conversation's length, so a client that repeats a
+   * request after a crash gets the same answer). `undefined` resets to the default answer.
+   */
+  respondWith(responder: ((request: RecordedRequest) => FakeReply | undefined) | undefined): void;
   /** Forgets recorded requests and queued replies. */
   reset(): void;
   close(): Promise<void>;
@@ -48,6 +54,7 @@ export interface FakeProvider {
 export async function startFakeServer(kind: FakeProviderKind, dialect: FakeDialect): Promise<FakeProvider> {
   const requests: RecordedRequest[] = [];
   const queue: FakeReply[] = [];
+  let responder: ((request: RecordedRequest) => FakeReply | undefined) | undefined;
   let sequence = 0;
 
   const server = createServer((req, res) => {
@@ -82,7 +89,7 @@ export async function startFakeServer(kind: FakeProviderKind, dialect: FakeDiale
     };
     requests.push(request);
     recordResponse(res, request);
-    const reply = queue.shift() ?? {};
+    const reply = queue.shift() ?? responder?.(request) ?? {};
     const exchange: FakeExchange = { request, reply, response: res, sequence: ++sequence };
 
     if (reply.hang) return; // the socket stays open until the client aborts or close() cuts it
@@ -112,9 +119,13 @@ export async function startFakeServer(kind: FakeProviderKind, dialect: FakeDiale
     url: `http://127.0.0.1:${port}`,
     requests,
     script: (...replies) => void queue.push(...replies),
+    respondWith: (next) => {
+      responder = next;
+    },
     reset: () => {
       requests.length = 0;
       queue.length = 0;
+      responder = undefined;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

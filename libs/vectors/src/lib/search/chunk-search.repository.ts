@@ -1,0 +1,149 @@
+import { Injectable } from '@nestjs/common';
+import { Prisma } from '@strata/db';
+import { RequestContextStore } from '@strata/kernel';
+import type { DistanceMetric, SearchFilter } from '../vectors.contract';
+import { distanceSql, indexPredicateSql } from './distance-metric-sql';
+
+/** Where a search looks: one collection of the current tenant, narrowed by filters and the read policy. */
+export interface ChunkScope {
+  collectionId: string;
+  filter?: SearchFilter;
+  /** Documents the caller may read, when the read policy is conditional (undefined: all of the collection's). */
+  readableDocumentIds?: readonly string[];
+}
+
+/** A chunk row as the list queries return it, with its document's name and the list's raw score. */
+export interface ChunkRow {
+  id: string;
+  document_id: string;
+  document_name: string;
+  position: number;
+  span_start: number;
+  span_end: number;
+  heading: string | null;
+  text: string;
+  metadata: Record<string, unknown> | null;
+  /** Vector: the distance (smaller is closer). Text: ts_rank_cd (larger is better). */
+  raw: number;
+}
+
+export interface NearestQuery {
+  metric: DistanceMetric;
+  dimensions: number;
+  vector: readonly number[];
+  limit: number;
+  /** Through the HNSW index (approximate) or an exact scan of the scope's rows. */
+  indexed: boolean;
+}
+
+export interface IndexScanSettings {
+  efSearch: number;
+  maxScanTuples: number;
+}
+
+const CHUNK_COLUMNS = Prisma.sql`c.id::text AS id, c.document_id::text AS document_id, d.name AS document_name, c.position, c.span_start, c.span_end, c.heading, c.text, c.metadata`;
+
+/**
+ * The only code that reads `vector_chunk` for search (raw SQL: Prisma cannot express pgvector
+ * operators). Every statement is scoped to the request context's tenant and one collection, and
+ * must run inside the caller's transaction (its SET LOCAL settings and statement timeout apply).
+ */
+@Injectable()
+export class ChunkSearchRepository {
+  /**
+   * The transaction's settings (SET LOCAL: undone when it ends): the statement timeout and, for a
+   * vector search, hnsw.ef_search and pgvector 0.8's iterative scan in relaxed order — when the
+   * scope's filter drops most of what the graph walk finds, the scan goes on (up to
+   * max_scan_tuples) instead of returning fewer than LIMIT rows; {@link nearest} re-sorts. They do
+   * nothing to an exact scan. With `count`, the same round trip also counts the rows in scope (up
+   * to `cap`), which decides between the index and an exact scan.
+   */
+  async configure(
+    tx: Prisma.TransactionClient,
+    statementTimeoutMs: number,
+    index?: IndexScanSettings,
+    count?: { scope: ChunkScope; cap: number },
+  ): Promise<number | undefined> {
+    const settings = [Prisma.sql`set_config('statement_timeout', ${String(statementTimeoutMs)}, true)`];
+    if (index) {
+      settings.push(
+        Prisma.sql`set_config('hnsw.ef_search', ${String(index.efSearch)}, true)`,
+        Prisma.sql`set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
+        Prisma.sql`set_config('hnsw.max_scan_tuples', ${String(index.maxScanTuples)}, true)`,
+      );
+    }
+    // The settings apply from the next statement on (the count itself is bounded by its LIMIT).
+    const counted = count
+      ? // No dimensions condition: every chunk of a collection has its size, and without it an unfiltered count is an index-only scan of (tenant_id, collection_id).
+        Prisma.sql`, (SELECT count(*)::int FROM (SELECT 1 FROM vector_chunk c WHERE ${this.scopeSql(count.scope)} LIMIT ${count.cap}) s) AS n`
+      : Prisma.sql`, NULL::int AS n`;
+    const [row] = await tx.$queryRaw<Array<{ n: number | null }>>(Prisma.sql`SELECT ${Prisma.join(settings, ', ')}${counted}`);
+    return row?.n ?? undefined;
+  }
+
+  /** The `limit` chunks nearest to the query vector, nearest first. */
+  async nearest(tx: Prisma.TransactionClient, scope: ChunkScope, query: NearestQuery): Promise<ChunkRow[]> {
+    return tx.$queryRaw<ChunkRow[]>(this.nearestSql(scope, query));
+  }
+
+  /** The statement {@link nearest} runs (`.text`, `.values`): the benchmark times it without the service around it. */
+  nearestStatement(scope: ChunkScope, query: NearestQuery): Prisma.Sql {
+    return this.nearestSql(scope, query);
+  }
+
+  /** EXPLAIN of {@link nearest} (which index serves it): for tests and the benchmark. */
+  async explainNearest(tx: Prisma.TransactionClient, scope: ChunkScope, query: NearestQuery): Promise<string> {
+    const rows = await tx.$queryRaw<Array<{ 'QUERY PLAN': string }>>(Prisma.sql`EXPLAIN ${this.nearestSql(scope, query)}`);
+    return rows.map((row) => row['QUERY PLAN']).join('\n');
+  }
+
+  private nearestSql(scope: ChunkScope, query: NearestQuery): Prisma.Sql {
+    const distance = distanceSql('c', query.metric, query.dimensions, query.vector, query.indexed);
+    // MATERIALIZED: the inner ORDER BY … LIMIT is what the HNSW index serves; the outer sort puts
+    // relaxed_order's slightly out-of-order results back in order (pgvector's documented pattern).
+    return Prisma.sql`
+      WITH nearest AS MATERIALIZED (
+        SELECT c.id, ${distance} AS raw
+        FROM vector_chunk c
+        WHERE ${this.scopeSql(scope)} AND ${indexPredicateSql('c', query.metric, query.dimensions)}
+        ORDER BY ${distance}
+        LIMIT ${query.limit}
+      )
+      SELECT ${CHUNK_COLUMNS}, n.raw::float8 AS raw
+      FROM nearest n
+      JOIN vector_chunk c ON c.id = n.id
+      JOIN vector_document d ON d.id = c.document_id
+      ORDER BY n.raw, c.id`;
+  }
+
+  /** The `limit` chunks that best match the query text (websearch syntax: words, "phrases", or, -not), best first. */
+  async textMatches(tx: Prisma.TransactionClient, scope: ChunkScope, textSearchConfig: string, text: string, limit: number): Promise<ChunkRow[]> {
+    return tx.$queryRaw<ChunkRow[]>`
+      WITH matches AS MATERIALIZED (
+        SELECT c.id, ts_rank_cd(c.search_vector, q.query) AS raw
+        FROM vector_chunk c, websearch_to_tsquery(${textSearchConfig}::regconfig, ${text}) AS q(query)
+        WHERE ${this.scopeSql(scope)} AND c.search_vector @@ q.query
+        ORDER BY raw DESC, c.id
+        LIMIT ${limit}
+      )
+      SELECT ${CHUNK_COLUMNS}, m.raw::float8 AS raw
+      FROM matches m
+      JOIN vector_chunk c ON c.id = m.id
+      JOIN vector_document d ON d.id = c.document_id
+      ORDER BY m.raw DESC, c.id`;
+  }
+
+  private scopeSql(scope: ChunkScope): Prisma.Sql {
+    const tenantId = RequestContextStore.requireTenantId();
+    const parts: Prisma.Sql[] = [Prisma.sql`c.tenant_id = ${tenantId}::uuid`, Prisma.sql`c.collection_id = ${scope.collectionId}::uuid`];
+    if (scope.filter?.documentIds) parts.push(Prisma.sql`c.document_id = ANY(${[...scope.filter.documentIds]}::uuid[])`);
+    if (scope.readableDocumentIds) parts.push(Prisma.sql`c.document_id = ANY(${[...scope.readableDocumentIds]}::uuid[])`);
+    for (const [key, value] of Object.entries(scope.filter?.metadata ?? {})) {
+      // Containment (`@>`) is equality on one key, served by the jsonb_path_ops GIN index; `in` is an OR of them.
+      const values = Array.isArray(value) ? value : [value];
+      const alternatives = values.map((item) => Prisma.sql`c.metadata @> ${JSON.stringify({ [key]: item })}::jsonb`);
+      parts.push(Prisma.sql`(${Prisma.join(alternatives, ' OR ')})`);
+    }
+    return Prisma.join(parts, ' AND ');
+  }
+}
