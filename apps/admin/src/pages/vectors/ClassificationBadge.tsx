@@ -1,0 +1,5 @@
+import { classificationBadgeClass } from '../../app/vectors-media';
+
+export function ClassificationBadge({ classification }: { classification: string }) {
+  return <span className={classificationBadgeClass(classification)}>{classification}</span>;
+}
