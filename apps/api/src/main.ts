@@ -40,6 +40,12 @@ async function main(): Promise<void> {
     config.STRATA_BOOTSTRAP === 'always' || (config.STRATA_BOOTSTRAP === 'auto' && runtime.mode === 'embedded')
       ? await app.get(TenantProvisioningService).bootstrapIfEmpty()
       : null;
+  if (config.STRATA_RUN_WORKER === 'only') {
+    // A worker process: executes agent runs (libs/context RunWorker) and serves no HTTP.
+    await app.init();
+    logger.log({ version: STRATA_VERSION, database: runtime.mode, databaseUrl: runtime.displayUrl, instanceId: instance.id }, 'Strata run worker started');
+    return;
+  }
   await app.listen(config.PORT, config.HOST);
 
   const address = app.getHttpServer().address();

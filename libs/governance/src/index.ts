@@ -15,6 +15,7 @@ export { TenantProvisioningService, type ProvisionedTenant } from './lib/bootstr
 export { MutationRunner } from './lib/http/mutation-runner';
 export { ZodValidationPipe } from './lib/http/zod-validation.pipe';
 export { pageQuerySchema, pageOf, type Page } from './lib/http/paging';
+export { PurposesService } from './lib/purposes/purposes.service';
 export { ApprovalsService, type ExecutionReceipt, type ApprovalStatusView } from './lib/approvals/approvals.service';
 export { ApprovalEvents, APPROVAL_EVENT_TYPES, type ApprovalEvent, type ApprovalEventType, type ApprovalListener } from './lib/approvals/approval-events';
 export { approvalArgumentsHash } from './lib/approvals/approval-arguments-hash';

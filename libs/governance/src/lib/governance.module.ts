@@ -83,7 +83,7 @@ export class GovernanceModule {
         ...AUDIT_PROVIDERS,
         ...APPROVAL_PROVIDERS,
       ],
-      exports: [AuthorizationService, PermissionCatalog, TenantProvisioningService, MutationRunner, OBSERVABILITY_ACCESS_PROVIDER, ...AUDIT_PROVIDERS, ...APPROVAL_PROVIDERS],
+      exports: [AuthorizationService, PermissionCatalog, TenantProvisioningService, MutationRunner, PurposesService, OBSERVABILITY_ACCESS_PROVIDER, ...AUDIT_PROVIDERS, ...APPROVAL_PROVIDERS],
     };
   }
 }

@@ -37,8 +37,15 @@ export interface ToolDescriptor {
   provider: string;
   execution: ToolExecution;
   /** CASL check made before every call for the user the agent acts for: action and subject type. */
-  permission: { action: string; subject: string };
+  permission: {
+    action: string;
+    subject: string;
+    /** The record checked (CASL conditions see it), e.g. the action type's `{ id, apiName, createdById }`. */
+    record?: Record<string, unknown>;
+  };
   approval?: { required: boolean; approverRoles: string[]; quorum: number; expiresInMs: number };
+  /** Settings the provider took from the spec when resolving (e.g. the memory tools' embedding alias); plain JSON. */
+  config?: Record<string, unknown>;
 }
 
 /** Who a call acts for and why: the run's principal, never anything from the tool's output. */
