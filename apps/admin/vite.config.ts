@@ -16,7 +16,7 @@ export default defineConfig({
   server: {
     port: 4200,
     proxy: Object.fromEntries(
-      ['/health', '/system', '/governance', '/observability', '/model-gateway', '/ontology', '/v1', '/openapi.json', '/docs'].map((path) => [path, process.env['STRATA_API_URL'] ?? 'http://127.0.0.1:3000']),
+      ['/health', '/system', '/governance', '/observability', '/model-gateway', '/ontology', '/vectors', '/context', '/v1', '/openapi.json', '/docs'].map((path) => [path, process.env['STRATA_API_URL'] ?? 'http://127.0.0.1:3000']),
     ),
   },
 });

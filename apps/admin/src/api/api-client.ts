@@ -49,9 +49,11 @@ export function createApiClient(options: ApiClientOptions = {}) {
     const headers: Record<string, string> = { accept };
     const key = apiKey();
     if (key) headers['authorization'] = `Bearer ${key}`;
-    if (body !== undefined) headers['content-type'] = 'application/json';
+    // A FormData body (an upload) is sent as multipart/form-data: fetch writes that header with its boundary.
+    const form = typeof FormData !== 'undefined' && body instanceof FormData;
+    if (body !== undefined && !form) headers['content-type'] = 'application/json';
     try {
-      return await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      return await fetch(`${baseUrl}${path}`, { method, headers, body: body === undefined ? undefined : form ? body : JSON.stringify(body) });
     } catch (error) {
       throw new ApiError(0, 'network', `Cannot reach the Strata API (${(error as Error).message}). Is it running?`);
     }
@@ -86,6 +88,8 @@ export function createApiClient(options: ApiClientOptions = {}) {
   return {
     get: <T>(path: string, accept?: number[]) => request<T>('GET', path, undefined, accept),
     post: <T>(path: string, body: unknown) => request<T>('POST', path, body),
+    /** A multipart/form-data upload (files), answered with JSON like every other call. */
+    postForm: <T>(path: string, form: FormData) => request<T>('POST', path, form),
     put: <T>(path: string, body: unknown) => request<T>('PUT', path, body),
     patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, body),
     delete: <T = void>(path: string) => request<T>('DELETE', path),

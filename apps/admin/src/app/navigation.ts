@@ -2,8 +2,10 @@
  * The shell's navigation. Each layer adds its pages here (and its routes in routes.tsx) as it
  * lands; sections keep the sidebar readable as it grows.
  */
+import { CONTEXT_NAVIGATION } from './context-navigation';
 import { MODEL_GATEWAY_NAVIGATION } from './model-gateway-navigation';
 import { ONTOLOGY_NAVIGATION } from './ontology-navigation';
+import { VECTORS_NAVIGATION } from './vectors-navigation';
 
 export interface NavigationItem {
   /** Route path under /admin. */
@@ -17,6 +19,8 @@ export const NAVIGATION: readonly NavigationItem[] = [
   { path: '/system', label: 'System status', section: 'Platform' },
   ...MODEL_GATEWAY_NAVIGATION,
   ...ONTOLOGY_NAVIGATION,
+  ...VECTORS_NAVIGATION,
+  ...CONTEXT_NAVIGATION,
   { path: '/observability/traces', label: 'Traces', section: 'Observability' },
   { path: '/observability/data-access', label: 'Data access', section: 'Observability' },
   { path: '/governance/members', label: 'Members', section: 'Governance' },

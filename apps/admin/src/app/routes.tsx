@@ -16,8 +16,10 @@ import { NotFoundPage } from '../pages/NotFoundPage';
 import { OverviewPage } from '../pages/OverviewPage';
 import { SignInPage } from '../pages/SignInPage';
 import { SystemStatusPage } from '../pages/SystemStatusPage';
+import { CONTEXT_ROUTES } from './context-routes';
 import { MODEL_GATEWAY_ROUTES } from './model-gateway-routes';
 import { ONTOLOGY_ROUTES } from './ontology-routes';
+import { VECTORS_ROUTES } from './vectors-routes';
 
 /** Routes under /admin; every NAVIGATION entry must have one (navigation.spec.ts checks). */
 export const routes: RouteObject[] = [
@@ -45,6 +47,8 @@ export const routes: RouteObject[] = [
           { path: 'governance/decisions', element: <DecisionsPage /> },
           ...MODEL_GATEWAY_ROUTES,
           ...ONTOLOGY_ROUTES,
+          ...VECTORS_ROUTES,
+          ...CONTEXT_ROUTES,
         ],
       },
       { path: '*', element: <NotFoundPage /> },
