@@ -3,7 +3,9 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryModule, DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_IN_ROLES } from '@strata/governance';
+import { LeasedBudgetGate } from '@strata/model-gateway';
 import { startApiHarness, type ApiHarness } from '../testing/api-harness';
+import { PNG_1X1, uploadMedia } from '../testing/media-upload';
 
 interface Route {
   method: string;
@@ -114,6 +116,20 @@ describe('tenancy matrix: no route with an id reads or changes another tenant', 
     const action = await api.call<{ action: { id: string } }>(ownerB, 'POST', `/ontology/action-types/${actionType.body.id}/apply`, { parameters: { thing: thing1.body.id } });
     expect(action.status).toBe(200);
     idsOfB.push(actionType.body.id, action.body.action.id);
+    // Vectors: a collection and a document in it, ingested (waited for, so the snapshot below is final;
+    // before the budget below exists, so no budget meter of B moves after the snapshot).
+    const collection = await api.call<{ id: string }>(ownerB, 'POST', '/vectors/collections', { name: 'b-docs', dimensions: 384 });
+    expect(collection.status).toBe(201);
+    const document = await api.call<{ id: string }>(ownerB, 'POST', `/vectors/collections/${collection.body.id}/documents`, { name: 'b.txt', format: 'text', text: 'Tenant B private notes.' });
+    expect(document.status).toBe(202);
+    for (let i = 0; i < 100 && (await api.call<{ status: string }>(ownerB, 'GET', `/vectors/documents/${document.body.id}`)).body.status !== 'ready'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    idsOfB.push(collection.body.id, document.body.id);
+    // Vectors media: an uploaded image (multipart).
+    const media = await uploadMedia<{ id: string }>(api.base, ownerB, { bytes: PNG_1X1, name: 'b.png', type: 'image/png' });
+    expect(media.status).toBe(201);
+    idsOfB.push(media.body.id);
     // Model gateway: a budget and a guardrail rule.
     const budget = await api.call<{ id: string }>(ownerB, 'POST', '/model-gateway/budgets', { name: 'b-budget', tokenLimit: 1000 });
     const guardrail = await api.call<{ id: string }>(ownerB, 'POST', '/model-gateway/guardrails', { name: 'b-rule', pattern: 'B-\\d{3}', action: 'block' });
@@ -130,6 +146,37 @@ describe('tenancy matrix: no route with an id reads or changes another tenant', 
     const alias = await api.call<{ id: string }>(ownerB, 'POST', '/model-gateway/aliases', { name: 'b-fast', operation: 'chat', targets: [{ model: 'b-openai/b-model' }] });
     for (const created of [modelProvider, catalogModel, alias]) expect(created.status).toBe(201);
     idsOfB.push(modelProvider.body.id, catalogModel.body.id, alias.body.id);
+    // Context: an agent (its spec names B's alias and purpose).
+    const agent = await api.call<{ id: string }>(ownerB, 'POST', '/context/agents', {
+      name: 'b-agent',
+      spec: { instructions: 'Help tenant B.', model: { alias: 'b-fast' }, defaultPurpose: 'b-purpose' },
+    });
+    expect(agent.status).toBe(201);
+    idsOfB.push(agent.body.id);
+    // Context memory: a fact B's owner adds for the agent.
+    const memory = await api.call<{ id: string }>(ownerB, 'POST', '/context/memories', { agentId: agent.body.id, content: 'Tenant B prefers email.' });
+    expect(memory.status).toBe(201);
+    idsOfB.push(memory.body.id);
+    // Its embedding call leased tokens from B's budget: give the lease back before the snapshot.
+    await api.app.get(LeasedBudgetGate).flush(true);
+    // Context runtime: a session and a run. The agent's cost cap is 0, so the run suspends for a
+    // budget extension before any model call: settled before the snapshot, nothing leased.
+    const runner = await api.call<{ id: string }>(ownerB, 'POST', '/context/agents', {
+      name: 'b-runner',
+      spec: { instructions: 'Help tenant B.', model: { alias: 'b-fast' }, defaultPurpose: 'b-purpose', limits: { maxCostUsd: 0 } },
+    });
+    expect(runner.status).toBe(201);
+    const session = await api.call<{ id: string }>(ownerB, 'POST', '/context/sessions', { agentId: runner.body.id });
+    expect(session.status).toBe(201);
+    const posted = await api.call<{ run: { id: string } }>(ownerB, 'POST', `/context/sessions/${session.body.id}/messages`, { content: 'Hello B' });
+    expect(posted.status).toBe(202);
+    for (let waited = 0; ; waited += 50) {
+      const run = await api.call<{ status: string }>(ownerB, 'GET', `/context/runs/${posted.body.run.id}`);
+      if (run.body.status === 'waiting_budget') break;
+      if (waited > 30_000) throw new Error(`B's run did not suspend: ${JSON.stringify(run.body)}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    idsOfB.push(runner.body.id, session.body.id, posted.body.run.id);
     for (const table of ['approval_request', 'audit_entry', 'audit_checkpoint']) {
       const rows = await api.db.query<{ id: string }>(`SELECT id FROM "${table}" WHERE tenant_id = $1 LIMIT 3`, [b.tenant.id]);
       idsOfB.push(...rows.map((row) => row.id));
