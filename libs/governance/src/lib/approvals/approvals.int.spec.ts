@@ -3,7 +3,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { CLOCK, ManualClock, newId, RequestContextStore, type Actor } from '@strata/kernel';
 import { DatabaseModule, PrismaService } from '@strata/db';
-import { createTestDatabase, type TestDatabase } from '@strata/testing';
+import { createTestDatabase, type TestDatabase, failureOf as failure } from '@strata/testing';
 import { AuditEntriesRepository } from '../audit/audit-entries.repository';
 import { AuditLog } from '../audit/audit-log.service';
 import { AUDIT_OPTIONS } from '../audit/audit-options';
@@ -27,15 +27,6 @@ function as<T>(tenantId: string, actor: Actor, fn: () => Promise<T>, onBehalfOf?
 }
 
 /** The error `promise` rejects with (its code and kind are what clients branch on). */
-async function failure(promise: Promise<unknown>): Promise<{ code: string; kind: string; details?: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; kind: string };
-  }
-  throw new Error('expected a failure');
-}
-
 describe('approvals (database)', () => {
   let db: TestDatabase;
   let moduleRef: TestingModule;

@@ -2,7 +2,7 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLOCK, SystemClock, newId, RequestContextStore, type Actor } from '@strata/kernel';
 import { DatabaseModule, PrismaService } from '@strata/db';
-import { createTestDatabase, type TestDatabase } from '@strata/testing';
+import { createTestDatabase, type TestDatabase, failureOf as failure } from '@strata/testing';
 import { OntologyEvents } from '../events/ontology-events';
 import { HistoryRepository } from '../history/history.repository';
 import { LinkWriter } from '../links/link-writer';
@@ -20,15 +20,6 @@ const actor: Actor = { type: 'user', id: newId(), roles: ['builder'] };
 function must<T>(value: T | null | undefined): T {
   if (value === null || value === undefined) throw new Error('expected a value');
   return value;
-}
-
-async function failure(promise: Promise<unknown>): Promise<{ code: string; kind: string; details?: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; kind: string; details?: Record<string, unknown> };
-  }
-  throw new Error('expected a failure');
 }
 
 describe('ontology writers (database)', () => {

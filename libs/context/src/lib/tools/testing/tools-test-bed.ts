@@ -15,6 +15,10 @@ import {
 } from '@strata/ontology';
 import { TOOL_PROVIDERS_LIST } from '../tools.providers';
 import { SafeHttpFetcher } from '../safe-http-fetch';
+// Shared with every layer's tests (@strata/testing); re-exported under the names these specs use.
+import { runAs as as } from '@strata/testing';
+
+export { as };
 
 @Global()
 @Module({ providers: [{ provide: CLOCK, useClass: SystemClock }], exports: [CLOCK] })
@@ -64,10 +68,6 @@ export async function startToolsTestBed(db: BedDatabase, fetcher?: SafeHttpFetch
       await db.close();
     },
   };
-}
-
-export function as<T>(tenantId: string, actor: Actor, fn: () => Promise<T>, purpose?: string): Promise<T> {
-  return RequestContextStore.run({ requestId: newId(), tenantId, actor, purpose }, fn);
 }
 
 /** A user with a membership (roles) in the tenant. */

@@ -3,10 +3,12 @@ import { Test, type TestingModule } from '@nestjs/testing';
 import { DatabaseModule, PrismaService, type DatabaseRuntime } from '@strata/db';
 import { GovernanceModule } from '@strata/governance';
 import { ObservabilityModule } from '@strata/observability';
-import { CLOCK, configSchema, newId, RequestContextStore, SystemClock, type Actor } from '@strata/kernel';
+import { CLOCK, configSchema, newId, RequestContextStore, SystemClock } from '@strata/kernel';
 import { OntologyModule } from '../../ontology.module';
 import { linkTypeDefinitionSchema, objectTypeDefinitionSchema } from '../../schema/property-definition';
 import { SchemaRepository } from '../../schema/schema.repository';
+// Shared with every layer's tests (@strata/testing); re-exported under the names these specs use.
+export { testUser as user, runAs as as, failureOf as failure } from '@strata/testing';
 
 @Global()
 @Module({ providers: [{ provide: CLOCK, useClass: SystemClock }], exports: [CLOCK] })
@@ -51,22 +53,6 @@ export async function startOntologyTestBed(db: BedDatabase): Promise<OntologyTes
       await db.close();
     },
   };
-}
-
-export const user = (roles: string[]): Actor => ({ type: 'user', id: newId(), roles });
-
-export function as<T>(tenantId: string, actor: Actor, fn: () => Promise<T>, purpose?: string): Promise<T> {
-  return RequestContextStore.run({ requestId: newId(), tenantId, actor, purpose }, fn);
-}
-
-/** The error `promise` rejects with. */
-export async function failure(promise: Promise<unknown>): Promise<{ code: string; kind: string; message: string; details?: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; kind: string; message: string; details?: Record<string, unknown> };
-  }
-  throw new Error('expected a failure');
 }
 
 /** A tenant row and a small sales ontology: Customer —placed→ Order, Ticket. */

@@ -6,7 +6,7 @@ import { Global, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DatabaseModule, PrismaService, type DatabaseRuntime } from '@strata/db';
 import { auditOptionsFromConfig, GovernanceModule } from '@strata/governance';
-import { CLOCK, loadConfig, newId, RequestContextStore, SystemClock, type Actor } from '@strata/kernel';
+import { CLOCK, loadConfig, SystemClock } from '@strata/kernel';
 import { ModelGatewayModule } from '@strata/model-gateway';
 import { ObservabilityModule } from '@strata/observability';
 import { CollectionsService } from '../../collections/collections.service';
@@ -14,6 +14,8 @@ import { MediaService } from '../../media/media.service';
 import { VectorsModule } from '../../vectors.module';
 import { DocumentsService } from '../documents.service';
 import { IngestionWorker } from '../ingestion-worker';
+// Shared with every layer's tests (@strata/testing); re-exported under the names these specs use.
+export { testUser as user, runAs as as, failureOf as failure } from '@strata/testing';
 
 @Global()
 @Module({ providers: [{ provide: CLOCK, useClass: SystemClock }], exports: [CLOCK] })
@@ -75,22 +77,7 @@ export async function startIngestionTestBed(db: BedDatabase, env: Record<string,
   };
 }
 
-export const user = (roles: string[]): Actor => ({ type: 'user', id: newId(), roles });
-
-export function as<T>(tenantId: string, actor: Actor, fn: () => Promise<T>, purpose?: string): Promise<T> {
-  return RequestContextStore.run({ requestId: newId(), tenantId, actor, purpose }, fn);
-}
-
 export function contentOf(bytes: Uint8Array | string): Readable {
   return Readable.from([Buffer.from(bytes)]);
 }
 
-/** The error `promise` rejects with. */
-export async function failure(promise: Promise<unknown>): Promise<{ code: string; kind: string; message: string; details?: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; kind: string; message: string; details?: Record<string, unknown> };
-  }
-  throw new Error('expected a failure');
-}

@@ -4,12 +4,14 @@ import { Global, Module } from '@nestjs/common';
 import { Test, type TestingModule } from '@nestjs/testing';
 import { DatabaseModule, PrismaService, type DatabaseRuntime } from '@strata/db';
 import { auditOptionsFromConfig, GovernanceModule } from '@strata/governance';
-import { CLOCK, loadConfig, newId, RequestContextStore, SystemClock, type Actor } from '@strata/kernel';
+import { CLOCK, loadConfig, newId, SystemClock } from '@strata/kernel';
 import { ModelGatewayModule } from '@strata/model-gateway';
 import { ObservabilityModule } from '@strata/observability';
 import type { DistanceMetric } from '../../vectors.contract';
 import { COLLECTION_PROVIDERS } from '../../collections/collections.providers';
 import { SEARCH_PROVIDERS } from '../search.providers';
+// Shared with every layer's tests (@strata/testing); re-exported under the names these specs use.
+export { testUser as user, runAs as as, failureOf as failure } from '@strata/testing';
 
 @Global()
 @Module({ providers: [{ provide: CLOCK, useClass: SystemClock }], exports: [CLOCK] })
@@ -62,22 +64,6 @@ export async function startSearchTestBed(db: BedDatabase): Promise<SearchTestBed
       await db.close();
     },
   };
-}
-
-export const user = (roles: string[]): Actor => ({ type: 'user', id: newId(), roles });
-
-export function as<T>(tenantId: string, actor: Actor, fn: () => Promise<T>, purpose?: string): Promise<T> {
-  return RequestContextStore.run({ requestId: newId(), tenantId, actor, purpose }, fn);
-}
-
-/** The error `promise` rejects with. */
-export async function failure(promise: Promise<unknown>): Promise<{ code: string; kind: string; message: string; details?: Record<string, unknown> }> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as { code: string; kind: string; message: string; details?: Record<string, unknown> };
-  }
-  throw new Error('expected a failure');
 }
 
 export async function seedTenant(db: BedDatabase, tenantId: string): Promise<void> {
