@@ -164,6 +164,8 @@ interface SpanNode {
   spanId: string;
   parentSpanId: string | null;
   name: string;
+  /** From the trace's start to this span's start. */
+  offsetMs: number;
   durationMs: number;
   attributes: Record<string, unknown> | null;
 }
@@ -213,6 +215,36 @@ async function traceOf(base: string, key: string, runId: string): Promise<SpanNo
   throw new Error(`the trace of run ${runId} did not reach the trace store`);
 }
 
+/**
+ * The whole loop per step, nothing left out: from the start of `agent_step i` to the start of
+ * `agent_step i+1`, minus that step's model and tool time. Unlike the span sum it also counts what
+ * runs between the step spans (reading the run back, closing the step, the worker's own work).
+ */
+function loopOverheads(nodes: SpanNode[]): number[] {
+  const byId = new Map(nodes.map((node) => [node.spanId, node]));
+  const stepOf = (node: SpanNode): number | null => {
+    for (let at: SpanNode | undefined = node; at; at = at.parentSpanId ? byId.get(at.parentSpanId) : undefined) {
+      if (at.name.startsWith('agent_step ') || at.name.startsWith('agent_tool_call ')) return Number(at.attributes?.['strata.run.step']);
+    }
+    return null;
+  };
+  const starts = new Map<number, number>();
+  const spent = new Map<number, number>();
+  for (const node of nodes) {
+    if (node.name.startsWith('agent_step ')) starts.set(Number(node.attributes?.['strata.run.step']), node.offsetMs);
+    if (node.name.startsWith('chat ') || node.name.startsWith('execute_tool ')) {
+      const step = stepOf(node);
+      if (step !== null) spent.set(step, (spent.get(step) ?? 0) + node.durationMs);
+    }
+  }
+  const out: number[] = [];
+  for (const [index, start] of starts) {
+    const next = starts.get(index + 1);
+    if (next !== undefined) out.push(next - start - (spent.get(index) ?? 0));
+  }
+  return out;
+}
+
 /** Adapts the trace API's span nodes to the step arithmetic (durations, parent links, attributes). */
 function asReadable(nodes: SpanNode[]): ReadableSpan[] {
   return nodes.map(
@@ -227,7 +259,7 @@ function asReadable(nodes: SpanNode[]): ReadableSpan[] {
   );
 }
 
-async function strataBench(): Promise<{ samples: StepSample[]; runMs: number[]; database: string; breakdown: Array<{ name: string; msPerStep: number }> }> {
+async function strataBench(): Promise<{ samples: StepSample[]; runMs: number[]; loop: number[]; database: string; breakdown: Array<{ name: string; msPerStep: number }> }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'strata-context-bench-'));
   const database = process.env['BENCH_DATABASE_URL'] ? await createBenchDatabase(process.env['BENCH_DATABASE_URL']) : null;
   const fake = await startFakeProvider('openai');
@@ -236,7 +268,9 @@ async function strataBench(): Promise<{ samples: StepSample[]; runMs: number[]; 
   try {
     progress(`starting Strata (dist/apps/api/main.js, telemetry preload, ${database ? 'PostgreSQL server' : 'embedded database'})…`);
     const port = 20_000 + Math.floor(Math.random() * 20_000);
-    server = await startServer('strata', ['--enable-source-maps', '--import', './dist/apps/api/telemetry.js', 'dist/apps/api/main.js'], {
+    // BENCH_CPU_PROF=<dir>: a V8 CPU profile of the API process (written when it stops), to see where a step's time goes.
+    const profile = process.env['BENCH_CPU_PROF'] ? ['--cpu-prof', `--cpu-prof-dir=${process.env['BENCH_CPU_PROF']}`] : [];
+    server = await startServer('strata', [...profile, '--enable-source-maps', '--import', './dist/apps/api/telemetry.js', 'dist/apps/api/main.js'], {
       env: {
         PORT: String(port),
         HOST: '127.0.0.1',
@@ -296,10 +330,15 @@ async function strataBench(): Promise<{ samples: StepSample[]; runMs: number[]; 
       }
       if ((i + 1) % 10 === 0) progress(`strata: ${i + 1}/${WARMUP + RUNS} runs`);
     }
-    for (const runId of measured) spans.push(...asReadable(await traceOf(base, key, runId)));
+    const loop: number[] = [];
+    for (const runId of measured) {
+      const nodes = await traceOf(base, key, runId);
+      spans.push(...asReadable(nodes));
+      loop.push(...loopOverheads(nodes));
+    }
     const samples = strataSteps(spans, measured);
     const breakdown = overheadBreakdown(spans, measured, samples.length);
-    return { samples, runMs, breakdown, database: database ? 'PostgreSQL server' : 'embedded (PGlite)' };
+    return { samples, runMs, breakdown, loop, database: database ? 'PostgreSQL server' : 'embedded (PGlite)' };
   } finally {
     await server?.stop();
     await fake.close();
@@ -360,7 +399,11 @@ for (const [name, state, row] of rows) {
 }
 console.log('\nStrata overhead by span (self time, ms per step, model and tool subtrees excluded):');
 for (const { name, msPerStep } of strata.breakdown.slice(0, 15)) console.log(`- ${name}: ${msPerStep}`);
+const loopP50 = Math.round(percentile(strata.loop, 50) * 100) / 100;
+const loopP99 = Math.round(percentile(strata.loop, 99) * 100) / 100;
+console.log(`\nStrata whole loop per step (agent_step i start → agent_step i+1 start, minus model and tool; ${strata.loop.length} intervals): p50 ${loopP50}, p99 ${loopP99}`);
 const ratio = m.overheadP50 > 0 ? s.overheadP50 / m.overheadP50 : Number.NaN;
-console.log(`\nOverhead p50 ratio Strata / Mastra: ${ratio.toFixed(1)}×; target Strata overhead p50 ≤ 5 ms: ${s.overheadP50 <= 5 ? 'met' : 'NOT met'} (${s.overheadP50} ms)`);
-console.log(JSON.stringify({ strata: s, mastra: m, ratio, load: { before, after } }));
+const worst = Math.max(s.overheadP50, loopP50);
+console.log(`Overhead p50 ratio Strata / Mastra: ${ratio.toFixed(1)}× (whole loop ${(loopP50 / m.overheadP50).toFixed(1)}×); target Strata overhead p50 ≤ 5 ms: ${worst <= 5 ? 'met' : 'NOT met'} (steps ${s.overheadP50} ms, whole loop ${loopP50} ms)`);
+console.log(JSON.stringify({ strata: { ...s, loopP50, loopP99 }, mastra: m, ratio, load: { before, after } }));
 process.exit(0);

@@ -70,6 +70,13 @@ export class ContextAssembler implements ContextAssemblerApi {
    */
   private readonly recallsOfRuns = new Map<string, RecalledMemory[]>();
   /** Sessions whose summary call failed: not retried (not paid for) at every step for a while. */
+  /**
+   * The session's episode summary as this run last read or wrote it (keyed by run and session). A
+   * session runs one run at a time and only its assembly writes the summary, so a run reads it
+   * once, not once per step; a resumed run on another process reads afresh. (A summary its user
+   * deletes while the run is going stays in that run's context until the run ends.)
+   */
+  private readonly summariesOfRuns = new Map<string, MemoryView | null>();
   private readonly compactionFailures = new Map<string, { untilMs: number; error: { code: string; message: string } }>();
 
   constructor(
@@ -220,7 +227,15 @@ export class ContextAssembler implements ContextAssemblerApi {
     const toolResultsBudget = toolResultsSource?.maxTokens ?? null;
     const settings = spec.memory.compaction;
 
-    let summary: MemoryView | null = await this.memory.episodeSummary(input.sessionId);
+    // Outside a run (a preview) nothing is kept.
+    const summaryKey = input.runId ? `${input.runId}\u0000${input.sessionId}` : null;
+    let summary: MemoryView | null;
+    if (summaryKey && this.summariesOfRuns.has(summaryKey)) {
+      summary = this.summariesOfRuns.get(summaryKey) ?? null;
+    } else {
+      summary = await this.memory.episodeSummary(input.sessionId);
+      if (summaryKey) this.rememberSummary(summaryKey, summary);
+    }
     let error: { code: string; message: string } | undefined;
     let compaction: Compaction | undefined;
     let attemptedCompaction = false;
@@ -254,6 +269,7 @@ export class ContextAssembler implements ContextAssemblerApi {
             signal: input.signal,
           });
           summary = written;
+          if (summaryKey) this.rememberSummary(summaryKey, written);
           compaction = {
             summarizedMessages: older.length,
             throughSeq: written.throughSeq ?? (older.at(-1) as ConversationMessage).seq,
@@ -298,6 +314,11 @@ export class ContextAssembler implements ContextAssemblerApi {
         ...(compaction ? { compaction } : {}),
       };
     }
+  }
+
+  private rememberSummary(key: string, summary: MemoryView | null): void {
+    this.summariesOfRuns.set(key, summary);
+    if (this.summariesOfRuns.size > RECALL_CACHE_ENTRIES) this.summariesOfRuns.delete(this.summariesOfRuns.keys().next().value as string);
   }
 
   private async tokenizer(alias: string): Promise<ContextTokenizer> {

@@ -35,6 +35,9 @@ export const ESTIMATE_MARGIN = 0.2;
 const AS_PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
 class GptTokenizer implements ContextTokenizer {
+  private readonly messageTokens = new WeakMap<ChatMessage, number>();
+  private readonly toolTokens = new WeakMap<readonly ToolDefinition[], number>();
+
   constructor(
     readonly name: string,
     private readonly count: (text: string, options: typeof AS_PLAIN_TEXT) => number,
@@ -48,6 +51,16 @@ class GptTokenizer implements ContextTokenizer {
   }
 
   message(message: ChatMessage): number {
+    // Messages are immutable once written and the runtime keeps the same objects from step to step,
+    // so each is counted once, not once per step.
+    const known = this.messageTokens.get(message);
+    if (known !== undefined) return known;
+    const tokens = this.countMessage(message);
+    this.messageTokens.set(message, tokens);
+    return tokens;
+  }
+
+  private countMessage(message: ChatMessage): number {
     let tokens = MESSAGE_FRAMING_TOKENS;
     if (message.role === 'user' && Array.isArray(message.content)) {
       for (const part of message.content) tokens += part.type === 'text' ? this.text(part.text) : IMAGE_TOKENS;
@@ -61,8 +74,11 @@ class GptTokenizer implements ContextTokenizer {
   }
 
   tools(tools: readonly ToolDefinition[]): number {
+    const known = this.toolTokens.get(tools);
+    if (known !== undefined) return known;
     let tokens = 0;
     for (const tool of tools) tokens += this.text(JSON.stringify({ name: tool.name, description: tool.description ?? '', parameters: tool.parameters }));
+    this.toolTokens.set(tools, tokens);
     return tokens;
   }
 }

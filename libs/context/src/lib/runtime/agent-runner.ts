@@ -25,6 +25,7 @@ import {
   withUntrustedNote,
   type RecordedModelOutput,
 } from './run-transcript';
+import { FusedCheckpointsRepository, type CheckpointEvent, type FusedCheckpointResult } from './fused-checkpoints.repository';
 import { RuntimeRepository, type ClaimedRun, type RunRow, type StepRow, type ToolCallRow } from './runtime.repository';
 
 /** A worker's hold on one run for one segment (claim to suspension, end, crash or lease loss). */
@@ -40,6 +41,8 @@ type Emit = (type: RunEventType, data: Record<string, unknown>) => void;
 /** Run columns a checkpoint's work changes: written with its events in the checkpoint's last statement. */
 type Patch = (data: Prisma.ContextRunUncheckedUpdateManyInput) => void;
 type Flow = 'continue' | 'stop';
+/** A model step that asked for tools: its step and pending calls as just written (no read back). */
+type ToolsNext = { step: StepRow; calls: ToolCallRow[] };
 
 /** A run that keeps failing on resume (a bug, a poisoned input) stops after this many worker attempts. */
 export const MAX_RUN_ATTEMPTS = 25;
@@ -66,6 +69,7 @@ export class AgentRunner {
   constructor(
     private readonly prisma: PrismaService,
     private readonly repository: RuntimeRepository,
+    private readonly fused: FusedCheckpointsRepository,
     private readonly bus: RunEventBus,
     private readonly gateway: ModelGateway,
     private readonly tools: ToolRegistry,
@@ -155,22 +159,27 @@ export class AgentRunner {
     const toolDefinitions: ToolDefinition[] = descriptors.map((d) => ({ name: d.name, description: d.description, parameters: d.parameters }));
 
     for (;;) {
-      const run = await this.repository.findRun(segment.run.id);
-      if (!run || run.leaseOwner !== segment.lease.owner || run.status !== 'running') return;
-      segment.run = run;
-      if (run.cancelRequested) {
-        await this.finish(segment, 'cancelled', { code: 'context.cancelled', message: run.cancelReason ?? 'The run was cancelled.' });
-        return;
+      // After a fused checkpoint the run's state is what that statement returned under the row
+      // lock, and the step is closed: no need to read either back. Otherwise read them.
+      if (!segment.takeFreshState()) {
+        const run = await this.repository.findRun(segment.run.id);
+        if (!run || run.leaseOwner !== segment.lease.owner || run.status !== 'running') return;
+        segment.run = run;
+        if (run.cancelRequested) {
+          await this.finish(segment, 'cancelled', { code: 'context.cancelled', message: run.cancelReason ?? 'The run was cancelled.' });
+          return;
+        }
+        if (run.waitingKind === 'budget_extension' && run.waitingApprovalId) {
+          if ((await this.resumeBudget(segment, spec)) === 'stop') return;
+          continue;
+        }
+        const last = await this.repository.lastStep(run.id);
+        if (last && last.status === 'tools') {
+          if ((await this.runToolCalls(segment, last, byName)) === 'stop') return;
+          continue;
+        }
       }
-      if (run.waitingKind === 'budget_extension' && run.waitingApprovalId) {
-        if ((await this.resumeBudget(segment, spec)) === 'stop') return;
-        continue;
-      }
-      const last = await this.repository.lastStep(run.id);
-      if (last && last.status === 'tools') {
-        if ((await this.runToolCalls(segment, last, byName)) === 'stop') return;
-        continue;
-      }
+      const run = segment.run;
       const verdict = limitVerdict(spec, { ...run, activeMs: segment.activeMs(this.clock) });
       if (verdict.kind === 'limit_exceeded') {
         await this.finish(segment, 'limit_exceeded', { code: verdict.code, message: verdict.message });
@@ -180,25 +189,20 @@ export class AgentRunner {
         await this.suspendForBudget(segment, spec, { code: verdict.code, message: verdict.message });
         return;
       }
-      if ((await this.modelStep(segment, spec, toolDefinitions)) === 'stop') return;
+      const next = await this.modelStep(segment, spec, toolDefinitions);
+      if (next === 'stop') return;
+      if (next !== 'continue' && (await this.runToolCalls(segment, next.step, byName, next.calls)) === 'stop') return;
     }
   }
 
   // ---- a model step ----
 
-  private async modelStep(segment: Segment, spec: AgentSpec, toolDefinitions: ToolDefinition[]): Promise<Flow> {
+  private async modelStep(segment: Segment, spec: AgentSpec, toolDefinitions: ToolDefinition[]): Promise<Flow | ToolsNext> {
     const run = segment.run;
     const stepIndex = run.steps;
     const startedAt = this.clock.now();
     return withSpan(`agent_step ${stepIndex}`, { 'strata.run.id': run.id, 'strata.run.step': stepIndex }, async () => {
-      const conversation: ConversationMessage[] = (await this.repository.conversation(run.sessionId)).map((row) => ({
-        id: row.id,
-        seq: row.seq,
-        runId: row.runId,
-        message: row.message as unknown as ChatMessage,
-        untrusted: row.untrusted,
-        createdAt: row.createdAt,
-      }));
+      const conversation = await this.conversationOf(segment);
       const remainingMs = Math.max(1, spec.limits.maxWallTimeMs - segment.activeMs(this.clock));
       const signal = AbortSignal.any([segment.lease.signal, AbortSignal.timeout(remainingMs)]);
       const assembled = await this.assembler.assemble({
@@ -225,46 +229,97 @@ export class AgentRunner {
       const final = output.toolCalls.length === 0;
       const tokens = output.usage.inputTokens + output.usage.outputTokens;
       const costUsd = output.route?.costUsd ?? 0;
-      await this.checkpoint(segment, 'context.run.step', async (tx, locked, emit, patch) => {
-        await this.repository.recordModelStep(
-          {
-            id: newId(),
-            runId: run.id,
-            index: stepIndex,
-            status: final ? 'completed' : 'tools',
-            messages,
-            tools: toolDefinitions,
-            report: assembled.report,
-            output,
-            tokens,
-            costUsd,
-            traceId: segment.traceId || null,
-            startedAt,
-            completedAt: final ? this.clock.now() : null,
-          },
-          output.toolCalls.map((call, position) => ({
-            position,
-            callId: call.id,
-            name: call.name,
-            argumentsRaw: call.arguments,
-            idempotencyKey: idempotencyKeyOf(run.id, stepIndex, call.id),
-          })),
-          { sessionId: run.sessionId, message: assistantMessageOf(output) },
-          tx,
+      const events: CheckpointEvent[] = [
+        { type: 'step.started', data: { stepIndex } },
+        { type: 'context.assembled', data: { stepIndex, totalTokens: assembled.report.totalTokens, budgetTokens: assembled.report.budgetTokens } },
+        { type: 'model.message', data: { stepIndex, content: output.content, toolCalls: output.toolCalls, usage: output.usage, route: output.route && { model: output.route.model, latencyMs: output.route.latencyMs } } },
+        ...output.toolCalls.map((call): CheckpointEvent => ({ type: 'tool.call', data: { stepIndex, callId: call.id, name: call.name, arguments: call.arguments } })),
+      ];
+      const step = {
+        id: newId(),
+        index: stepIndex,
+        messages,
+        tools: toolDefinitions,
+        report: assembled.report,
+        output,
+        tokens,
+        costUsd,
+        traceId: segment.traceId || null,
+        startedAt,
+      };
+      const calls = output.toolCalls.map((call, position) => ({
+        id: newId(),
+        position,
+        callId: call.id,
+        name: call.name,
+        argumentsRaw: call.arguments,
+        idempotencyKey: idempotencyKeyOf(run.id, stepIndex, call.id),
+      }));
+      const assistant = { id: newId(), sessionId: run.sessionId, message: assistantMessageOf(output) };
+
+      if (!final) {
+        // The common step: one statement (FusedCheckpointsRepository), then straight on to its calls.
+        const written = await withSpan('context.run.step', { 'strata.audit.action': 'context.run.step', 'strata.run.id': run.id }, () =>
+          this.fused.modelStep({ runId: run.id, owner: segment.lease.owner }, step, calls, assistant, { steps: stepIndex + 1, activeMs: segment.activeMs(this.clock) }, events),
         );
+        await this.applyFused(segment, written, [{ id: assistant.id, message: assistant.message, untrusted: false }]);
+        this.faults.reached('after_model_checkpoint');
+        const at = this.clock.now();
+        return {
+          // Only what the tool calls read of the step (id, index, tokens, cost); the JSON columns are not parsed back.
+          step: { ...step, tenantId: run.tenantId, runId: run.id, status: 'tools', messages: null, tools: null, report: null, output: null, completedAt: null } as unknown as StepRow,
+          calls: calls.map((call) => ({ ...call, tenantId: run.tenantId, runId: run.id, stepIndex, status: 'pending', approvalId: null, outcome: null, createdAt: at, completedAt: null })),
+        };
+      }
+
+      // The last step ends the run (with its audit entry): the general checkpoint.
+      await this.checkpoint(segment, 'context.run.step', async (tx, locked, emit, patch) => {
+        await this.repository.recordModelStep({ ...step, runId: run.id, status: 'completed', completedAt: this.clock.now() }, [], { sessionId: run.sessionId, message: assistant.message }, tx);
         patch({ steps: stepIndex + 1, tokens: { increment: tokens }, costUsd: { increment: costUsd }, activeMs: segment.activeMs(this.clock) });
-        emit('step.started', { stepIndex });
-        emit('context.assembled', { stepIndex, totalTokens: assembled.report.totalTokens, budgetTokens: assembled.report.budgetTokens });
-        emit('model.message', { stepIndex, content: output.content, toolCalls: output.toolCalls, usage: output.usage, route: output.route && { model: output.route.model, latencyMs: output.route.latencyMs } });
-        for (const call of output.toolCalls) emit('tool.call', { stepIndex, callId: call.id, name: call.name, arguments: call.arguments });
-        if (final) {
-          emit('step.completed', { stepIndex, tokens, costUsd });
-          await this.finishInTx(tx, locked, 'completed', null, output.content, emit, patch, { tokens: locked.tokens + tokens, costUsd: locked.costUsd + costUsd, steps: stepIndex + 1 });
-        }
+        for (const event of events) emit(event.type, event.data);
+        emit('step.completed', { stepIndex, tokens, costUsd });
+        await this.finishInTx(tx, locked, 'completed', null, output.content, emit, patch, { tokens: locked.tokens + tokens, costUsd: locked.costUsd + costUsd, steps: stepIndex + 1 });
       });
       this.faults.reached('after_model_checkpoint');
-      return final ? 'stop' : 'continue';
+      return 'stop';
     });
+  }
+
+  /** The session's conversation: read once per segment, then kept in step with what this segment writes. */
+  private async conversationOf(segment: Segment): Promise<ConversationMessage[]> {
+    if (segment.conversation) return segment.conversation;
+    const rows = await this.repository.conversation(segment.run.sessionId);
+    segment.conversation = rows.map((row) => ({
+      id: row.id,
+      seq: row.seq,
+      runId: row.runId,
+      message: row.message as unknown as ChatMessage,
+      untrusted: row.untrusted,
+      createdAt: row.createdAt,
+    }));
+    return segment.conversation;
+  }
+
+  /**
+   * After a fused checkpoint: a failed fence becomes the error the general checkpoint would have
+   * thrown; a passed one publishes its events and becomes the segment's known state.
+   */
+  private async applyFused(segment: Segment, written: FusedCheckpointResult | null, messages: Array<{ id: string; message: ChatMessage; untrusted: boolean }>): Promise<void> {
+    if (!written) {
+      const run = await this.repository.findRun(segment.run.id);
+      if (run && run.leaseOwner === segment.lease.owner && run.status === 'running' && run.cancelRequested) {
+        segment.run = run;
+        throw new RunCancelRequestedError(run.id);
+      }
+      throw new LeaseLostError(segment.run.id);
+    }
+    segment.run = { ...segment.run, ...written.state };
+    segment.markFreshState();
+    segment.appendConversation(
+      // As stored: through JSON, so the kept copy equals what a read would return (no undefined fields).
+      messages.map((entry, i) => ({ id: entry.id, seq: written.messageSeqs[i] ?? -1, runId: segment.run.id, message: JSON.parse(JSON.stringify(entry.message)) as ChatMessage, untrusted: entry.untrusted, createdAt: this.clock.now() })),
+    );
+    for (const event of written.events) this.bus.publish(toEventView(event));
   }
 
   private async callModel(run: RunRow, spec: AgentSpec, stepIndex: number, messages: ChatMessage[], tools: ToolDefinition[], signal: AbortSignal): Promise<RecordedModelOutput> {
@@ -334,19 +389,26 @@ export class AgentRunner {
 
   // ---- tool calls ----
 
-  private async runToolCalls(segment: Segment, step: StepRow, byName: Map<string, ToolDescriptor>): Promise<Flow> {
-    const calls = await this.repository.toolCalls(segment.run.id, undefined, step.index);
-    for (const call of calls) {
-      if (call.status === 'done') continue;
-      const fresh = await this.repository.findRun(segment.run.id);
-      if (fresh?.cancelRequested) {
-        segment.run = fresh;
-        await this.finish(segment, 'cancelled', { code: 'context.cancelled', message: fresh.cancelReason ?? 'The run was cancelled.' });
-        return 'stop';
+  private async runToolCalls(segment: Segment, step: StepRow, byName: Map<string, ToolDescriptor>, written?: ToolCallRow[]): Promise<Flow> {
+    const calls = written ?? (await this.repository.toolCalls(segment.run.id, undefined, step.index));
+    const open = calls.filter((call) => call.status !== 'done');
+    for (const call of open) {
+      // Right after a fused checkpoint the fence has just seen the run uncancelled: no read needed.
+      if (!segment.takeFreshState()) {
+        const fresh = await this.repository.findRun(segment.run.id);
+        if (fresh?.cancelRequested) {
+          segment.run = fresh;
+          await this.finish(segment, 'cancelled', { code: 'context.cancelled', message: fresh.cancelReason ?? 'The run was cancelled.' });
+          return 'stop';
+        }
       }
+      // The step's last open call closes the step in its own checkpoint when it can (recordToolResult).
+      segment.closing = call === open.at(-1) ? step : null;
       const flow = await withSpan(`agent_tool_call ${call.name}`, { 'strata.run.id': segment.run.id, 'strata.run.step': step.index }, () => this.runToolCall(segment, step, call, byName));
+      segment.closing = null;
       if (flow === 'stop') return 'stop';
     }
+    if (segment.closedStepId === step.id) return 'continue';
     await this.checkpoint(segment, 'context.run.step_completed', async (tx, _locked, emit, patch) => {
       await this.repository.patchStep(step.id, { status: 'completed', completedAt: this.clock.now() }, tx);
       patch({ activeMs: segment.activeMs(this.clock) });
@@ -494,6 +556,7 @@ export class AgentRunner {
 
     const outcome = await this.tools.execute(descriptor, { ...invocation, signal });
     this.faults.reached('after_tool_effect');
+    if (!approvalId) return this.completeCall(segment, call, outcome);
     await this.checkpoint(segment, 'context.run.tool_call', async (tx, _locked, emit, patch) => {
       await consume(tx);
       await this.completeInTx(tx, segment, call, outcome, emit, patch, decided);
@@ -503,27 +566,43 @@ export class AgentRunner {
     return 'continue';
   }
 
+  /**
+   * A call's result with nothing else to do in its transaction (a read tool's outcome, a denial, an
+   * error for the model, a rejection): the fused checkpoint, which also closes the step when this
+   * was its last open call.
+   */
   private async completeCall(segment: Segment, call: ToolCallRow, outcome: ToolOutcome, decided?: { approvalId: string; decision: string }): Promise<Flow> {
-    await this.checkpoint(segment, 'context.run.tool_call', (tx, _locked, emit, patch) => this.completeInTx(tx, segment, call, outcome, emit, patch, decided));
+    const normalized = normalizedOutcome(outcome);
+    const closing = segment.closing && segment.closing.index === call.stepIndex ? segment.closing : null;
+    const at = this.clock.now();
+    const events: CheckpointEvent[] = [...(decided ? [{ type: 'approval.decided' as const, data: decided }] : []), { type: 'tool.result', data: toolResultEvent(call, normalized) }];
+    if (closing) events.push({ type: 'step.completed', data: { stepIndex: closing.index, tokens: closing.tokens, costUsd: closing.costUsd } });
+    const message = { id: newId(), sessionId: segment.run.sessionId, message: toolMessageOf(call.callId, normalized) };
+    const written = await withSpan('context.run.tool_call', { 'strata.audit.action': 'context.run.tool_call', 'strata.run.id': segment.run.id }, () =>
+      this.fused.toolResult(
+        { runId: segment.run.id, owner: segment.lease.owner },
+        { id: call.id, outcome: normalized, completedAt: at },
+        message,
+        closing ? { id: closing.id, completedAt: at } : null,
+        { activeMs: segment.activeMs(this.clock) },
+        events,
+      ),
+    );
+    await this.applyFused(segment, written, [{ id: message.id, message: message.message, untrusted: true }]);
+    if (closing) segment.closedStepId = closing.id;
     this.faults.reached('after_tool_checkpoint');
     return 'continue';
   }
 
   private async completeInTx(tx: Prisma.TransactionClient, segment: Segment, call: ToolCallRow, outcome: ToolOutcome, emit: Emit, patch: Patch, decided?: { approvalId: string; decision: string }): Promise<void> {
-    const normalized: ToolOutcome = { status: outcome.status, content: outcome.content ?? null, ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.effects ? { effects: outcome.effects } : {}) };
+    const normalized = normalizedOutcome(outcome);
     await this.repository.patchToolCall(call.id, { status: 'done', outcome: normalized as unknown as Prisma.InputJsonValue, completedAt: this.clock.now() }, tx);
     await this.repository.insertMessages(segment.run.sessionId, segment.run.id, [{ message: toolMessageOf(call.callId, normalized), untrusted: true }], tx);
+    // Not tracked in the segment's copy of the conversation: the next step reads it again.
+    segment.conversation = null;
     patch({ activeMs: segment.activeMs(this.clock) });
     if (decided) emit('approval.decided', decided);
-    const shown = JSON.stringify(normalized.content ?? null);
-    emit('tool.result', {
-      stepIndex: call.stepIndex,
-      callId: call.callId,
-      name: call.name,
-      status: normalized.status,
-      content: shown.length > 2000 ? `${shown.slice(0, 2000)}…` : shown,
-      ...(normalized.error ? { error: normalized.error } : {}),
-    });
+    emit('tool.result', toolResultEvent(call, normalized));
   }
 
   /** The agent's own pending approval request for this call, if an earlier attempt made one. */
@@ -678,6 +757,7 @@ export class AgentRunner {
     work: (tx: Prisma.TransactionClient, run: RunRow, emit: Emit, patch: Patch) => Promise<T>,
     options: { honourCancel?: boolean } = {},
   ): Promise<T> {
+    segment.forgetFreshState();
     const { value, events } = await withSpan(action, { 'strata.audit.action': action, 'strata.run.id': segment.run.id }, () =>
       this.prisma.$transaction(async (tx) => {
         // Fresh per attempt of the transaction's callback.
@@ -698,9 +778,32 @@ export class AgentRunner {
   }
 }
 
-/** What one segment knows beyond the database: its lease, when it started, its trace. */
+function normalizedOutcome(outcome: ToolOutcome): ToolOutcome {
+  return { status: outcome.status, content: outcome.content ?? null, ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.effects ? { effects: outcome.effects } : {}) };
+}
+
+/** The `tool.result` event: the outcome as shown to a live stream (content capped). */
+function toolResultEvent(call: ToolCallRow, normalized: ToolOutcome): Record<string, unknown> {
+  const shown = JSON.stringify(normalized.content ?? null);
+  return {
+    stepIndex: call.stepIndex,
+    callId: call.callId,
+    name: call.name,
+    status: normalized.status,
+    content: shown.length > 2000 ? `${shown.slice(0, 2000)}…` : shown,
+    ...(normalized.error ? { error: normalized.error } : {}),
+  };
+}
+
+/** What one segment knows beyond the database: its lease, when it started, its trace, what it wrote last. */
 class Segment {
   private readonly baseActiveMs: number;
+  private freshState = false;
+  /** The session's conversation as this segment last wrote it; null until read (or after a write it did not track). */
+  conversation: ConversationMessage[] | null = null;
+  /** The step whose last open call is running (its checkpoint closes the step), and the last step so closed. */
+  closing: StepRow | null = null;
+  closedStepId: string | null = null;
 
   constructor(
     public run: RunRow,
@@ -714,5 +817,34 @@ class Segment {
   /** Running time of the run so far: earlier segments plus this one (suspensions do not count). */
   activeMs(clock: Clock): number {
     return this.baseActiveMs + Math.max(0, clock.now().getTime() - this.startedAtMs);
+  }
+
+  /** `run` holds what the last (fused) checkpoint returned under the row lock, and no step is open. */
+  markFreshState(): void {
+    this.freshState = true;
+  }
+
+  /** True once after markFreshState, until any other write: the loop may skip reading the run back. */
+  takeFreshState(): boolean {
+    const fresh = this.freshState;
+    this.freshState = false;
+    return fresh;
+  }
+
+  forgetFreshState(): void {
+    this.freshState = false;
+  }
+
+  /** Messages this segment just wrote; a gap in the sequence (someone else wrote) drops the copy. */
+  appendConversation(messages: ConversationMessage[]): void {
+    if (!this.conversation) return;
+    for (const message of messages) {
+      const last = this.conversation.at(-1);
+      if (message.seq < 0 || (last && message.seq !== last.seq + 1)) {
+        this.conversation = null;
+        return;
+      }
+      this.conversation.push(message);
+    }
   }
 }

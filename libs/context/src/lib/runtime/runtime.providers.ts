@@ -1,6 +1,7 @@
 import type { DynamicModule, Provider } from '@nestjs/common';
 import { AGENT_ACTIVITY } from '../agents/agent-activity';
 import { AgentRunner } from './agent-runner';
+import { FusedCheckpointsRepository } from './fused-checkpoints.repository';
 import { RunEventBus } from './run-event-bus';
 import { RunEventStream } from './run-event-stream';
 import { RunReplayer } from './run-replay';
@@ -15,6 +16,7 @@ import { SessionsService } from './sessions.service';
 export const RUNTIME_PROVIDERS: Provider[] = [
   RuntimePermissions,
   RuntimeRepository,
+  FusedCheckpointsRepository,
   RunEventBus,
   SessionsService,
   AgentRunner,
