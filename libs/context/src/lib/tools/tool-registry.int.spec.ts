@@ -6,7 +6,7 @@ import { AuthorizationService, PoliciesRepository } from '@strata/governance';
 import { newId, type Actor } from '@strata/kernel';
 import { agentSpecSchema, type AgentSpecInput } from '../agents/agent-spec';
 import type { ToolCallPrincipal, ToolDescriptor, ToolInvocation } from './tool.contract';
-import { ToolRegistry } from './tool-registry';
+import { RUN_STANDING_TTL_MS, ToolRegistry } from './tool-registry';
 import { SafeHttpFetcher } from './safe-http-fetch';
 import { UnknownToolError } from './tool.errors';
 import { as, createObject, createOrder, member, seedTenant, startToolsTestBed, type ToolsTestBed } from './testing/tools-test-bed';
@@ -227,13 +227,16 @@ describe('ToolRegistry (database)', () => {
       expect(await count(`SELECT count(*) AS n FROM ontology_action WHERE tenant_id = $1`, [tenant])).toBe(before);
     });
 
-    it('applies a role revoked mid-run to the next call', async () => {
+    it('applies a role revoked mid-run to the calls after RUN_STANDING_TTL_MS, and to a new run at once', async () => {
       const changing = await member(bed, tenant, ['operator']);
       const tools = await resolved(changing, [{ kind: 'ontology_action', actionType: 'refundOrder' }]);
       const refund = byName(tools, 'refundOrder');
-      expect(await asRun(changing, () => registry.decide(refund, invocation(principal(changing), {})))).toEqual({ kind: 'allow' });
+      const run = principal(changing);
+      expect(await asRun(changing, () => registry.decide(refund, invocation(run, {}, 0)))).toEqual({ kind: 'allow' });
       await bed.prisma.membership.updateMany({ where: { tenantId: tenant, userId: changing.id }, data: { roles: ['viewer'] } });
       expect(await asRun(changing, () => registry.decide(refund, invocation(principal(changing), {})))).toMatchObject({ kind: 'deny' });
+      await new Promise((resolve) => setTimeout(resolve, RUN_STANDING_TTL_MS + 50));
+      expect(await asRun(changing, () => registry.decide(refund, invocation(run, {}, 1)))).toMatchObject({ kind: 'deny', code: 'context.tool_permission_denied' });
     });
 
     it('fetches public hosts through the SSRF guard with the idempotency key, and turns blocked targets into tool errors', async () => {

@@ -28,6 +28,12 @@ import { VectorSearchToolProvider } from './vector-search-tool-provider';
  */
 const STANDINGS_KEPT = 1_000;
 const STANDING_MAX_AGE_MS = 10_000;
+/**
+ * Within one run, the calls of consecutive steps reuse the principal's standing (membership,
+ * roles, purpose) read less than this long ago: a user removed, disabled or re-roled mid-run loses
+ * the agent's tools within this bound. CASL still decides every call on those roles.
+ */
+export const RUN_STANDING_TTL_MS = 1_000;
 
 /**
  * The tool layer as the runtime sees it: resolves a spec's tool references through the providers,
@@ -43,6 +49,7 @@ export class ToolRegistry implements ToolRegistryApi {
   private readonly providers = new Map<string, ToolProvider>();
   private readonly parser = new ToolArgumentsParser();
   private readonly standings = new Map<string, { standing: Extract<PrincipalStanding, { ok: true }>; atMs: number }>();
+  private readonly standingsOfRuns = new Map<string, { standing: Extract<PrincipalStanding, { ok: true }>; atMs: number }>();
 
   constructor(
     private readonly authorization: AuthorizationService,
@@ -94,7 +101,7 @@ export class ToolRegistry implements ToolRegistryApi {
 
   private async decideFor(descriptor: ToolDescriptor, invocation: Omit<ToolInvocation, 'tx' | 'signal'>): Promise<ToolCallDecision> {
     const principal = invocation.principal;
-    const standing = await this.principals.standing(principal.tenantId, principal.onBehalfOf, principal.purpose);
+    const standing = await this.runStanding(principal);
     if (!standing.ok) return this.deny(descriptor, invocation, standing.code, standing.reason);
     const { action, subject, record } = descriptor.permission;
     try {
@@ -210,6 +217,25 @@ export class ToolRegistry implements ToolRegistryApi {
       },
       descriptor.execution === 'transactional' ? invocation.tx : undefined,
     );
+  }
+
+  /** The principal's standing for a call of this run: read, or reused when younger than RUN_STANDING_TTL_MS. */
+  private async runStanding(principal: ToolCallPrincipal): Promise<PrincipalStanding> {
+    const key = [principal.runId, principal.tenantId, principal.onBehalfOf.type, principal.onBehalfOf.id, principal.purpose].join('|');
+    const kept = this.standingsOfRuns.get(key);
+    if (kept && Date.now() - kept.atMs < RUN_STANDING_TTL_MS) return kept.standing;
+    const standing = await this.principals.standing(principal.tenantId, principal.onBehalfOf, principal.purpose);
+    if (standing.ok) {
+      this.standingsOfRuns.delete(key);
+      if (this.standingsOfRuns.size >= STANDINGS_KEPT) {
+        const oldest = this.standingsOfRuns.keys().next().value;
+        if (oldest !== undefined) this.standingsOfRuns.delete(oldest);
+      }
+      this.standingsOfRuns.set(key, { standing, atMs: Date.now() });
+    } else {
+      this.standingsOfRuns.delete(key);
+    }
+    return standing;
   }
 
   private keepStanding(key: string, standing: Extract<PrincipalStanding, { ok: true }>): void {
