@@ -255,6 +255,29 @@ describe('context runtime: sessions and runs', () => {
     expect(done.effects).toEqual([]);
   });
 
+  it('withdraws the pending approval of a suspended run that is cancelled, so nobody decides for a run that will never resume', async () => {
+    const agentId = await createAgent('cancelled-while-waiting', {
+      tools: [{ kind: 'ontology_action', actionType: 'closeTicket', approval: { required: true } }],
+    });
+    const sessionId = await openSession(agentId);
+    fake.script({ toolCalls: [{ id: 'w1', name: 'closeTicket', arguments: { ticket: ticketId } }] });
+    const run = await send(sessionId, 'Close it, then never mind');
+    const waiting = await waitForRun(() => getRun(run.id), (r) => r.status === 'waiting_approval' || TERMINAL.includes(r.status));
+    expect(waiting.status).toBe('waiting_approval');
+    const cancelled = await call<Run>(keys['builder'] as string, 'POST', `/context/runs/${run.id}/cancel`);
+    expect(cancelled.body).toMatchObject({ status: 'cancelled', waitingApprovalId: null });
+    const approval = await call<{ status: string }>(keys['approver'] as string, 'GET', `/governance/approvals/${waiting.waitingApprovalId}`);
+    expect(approval.body.status).toBe('cancelled');
+    const late = await call<ErrorBody>(keys['approver'] as string, 'POST', `/governance/approvals/${waiting.waitingApprovalId}/decisions`, { decision: 'approve', reason: 'too late' });
+    expect(late.status).toBe(409);
+    const withdrawn = await api.db.query<{ actor_id: string; reason: string }>(
+      `SELECT actor_id, reason FROM audit_entry WHERE action = 'approval.cancel' AND target_id = $1`,
+      [waiting.waitingApprovalId],
+    );
+    expect(withdrawn).toEqual([{ actor_id: expect.any(String), reason: 'the agent run was cancelled by a user' }]);
+    expect((await getRun(run.id)).effects).toEqual([]);
+  });
+
   it('ends at its limits with a clear status and reason, and fails with the gateway code', async () => {
     const agentId = await createAgent('looper', { tools: [{ kind: 'builtin', tool: 'ontology.describe' }], limits: { maxSteps: 2 } });
     const sessionId = await openSession(agentId);

@@ -15,6 +15,7 @@ import { RunEventBus } from './run-event-bus';
 import { NO_FAULTS, RUN_FAULT_INJECTOR, type RunFaultInjector } from './run-fault-injection';
 import type { RunEventType, RunStatus } from './run.contract';
 import { toEventView } from './run-views';
+import { RUN_SUBJECT, TOOL_CALL_SUBJECT } from './runtime-permissions';
 import {
   assistantMessageOf,
   budgetExtensionUsd,
@@ -49,9 +50,7 @@ export const MAX_RUN_ATTEMPTS = 25;
 /** A checkpoint's transaction may hold a transactional tool's work; bounded all the same. */
 const CHECKPOINT_TRANSACTION = { maxWait: 15_000, timeout: 60_000 } as const;
 const TOOL_CALL_ACTION = 'context.tool_call';
-const TOOL_CALL_SUBJECT = 'AgentToolCall';
 const BUDGET_ACTION = 'context.run_budget_extension';
-const RUN_SUBJECT = 'AgentRun';
 /** Budget extensions stay open this long, then expire (the run then ends as limit_exceeded). */
 const BUDGET_APPROVAL_EXPIRES_S = 7 * 24 * 3600;
 

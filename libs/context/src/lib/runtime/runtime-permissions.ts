@@ -3,6 +3,8 @@ import { PermissionCatalog, type PolicyRule } from '@strata/governance';
 
 export const SESSION_SUBJECT = 'AgentSession';
 export const RUN_SUBJECT = 'AgentRun';
+/** The subject type of a tool call's approval request (its id: the call's idempotency key). */
+export const TOOL_CALL_SUBJECT = 'AgentToolCall';
 
 /**
  * Who may talk to agents and see their runs. A session and its runs belong to the user who opened

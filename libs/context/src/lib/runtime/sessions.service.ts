@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Prisma } from '@strata/db';
-import { AuditLog, AuthorizationService, MutationRunner, pageOf, type Page } from '@strata/governance';
+import { ApprovalsService, AuditLog, AuthorizationService, MutationRunner, pageOf, type Page } from '@strata/governance';
 import { isUuid, MissingRequestContextError, newId, parseInput, RequestContextStore } from '@strata/kernel';
 import { AgentsService } from '../agents/agents.service';
 import type { ContextReport } from '../assembly/context-assembly.contract';
 import { RunEventBus } from './run-event-bus';
 import { TERMINAL_RUN_STATUSES, type RunEventType } from './run.contract';
-import { RUN_SUBJECT, SESSION_SUBJECT } from './runtime-permissions';
+import { RUN_SUBJECT, SESSION_SUBJECT, TOOL_CALL_SUBJECT } from './runtime-permissions';
 import { NotSessionUserError, RunAlreadyFinishedError, RunNotFoundError, SessionNotFoundError, StepNotFoundError } from './runtime.errors';
 import { isTerminal, RuntimeRepository, type RunRow, type SessionRow } from './runtime.repository';
 import { createSessionSchema, listRunsSchema, listSessionsSchema, postMessageSchema, stepIndexSchema } from './runtime.schemas';
@@ -53,6 +53,7 @@ export class SessionsService {
     private readonly runner: MutationRunner,
     private readonly audit: AuditLog,
     private readonly bus: RunEventBus,
+    private readonly approvals: ApprovalsService,
   ) {}
 
   async createSession(raw: unknown): Promise<SessionView> {
@@ -103,13 +104,14 @@ export class SessionsService {
     const agent = await this.agents.get(session.agentId);
     const policy = input.policy ?? agent.spec.busyPolicy;
     const interrupted: string[] = [];
+    const afterCommit: Array<() => void> = [];
     const { run, events } = await this.runner.run('context.run.create', async (tx) => {
       await this.repository.lockSession(sessionId, tx);
       const events: Array<{ runId: string; type: RunEventType; data: Record<string, unknown> }> = [];
       const active = await this.repository.activeRuns(sessionId, tx);
       if (policy === 'interrupt') {
         for (const other of active) {
-          await this.cancelInTx(other, 'interrupted by a newer message', tx, events);
+          await this.cancelInTx(other, 'interrupted by a newer message', tx, events, afterCommit);
           interrupted.push(other.id);
         }
       }
@@ -176,30 +178,49 @@ export class SessionsService {
   async cancelRun(id: string): Promise<RunView> {
     const run = await this.findRun(id);
     await this.authorization.authorize('cancel', RUN_SUBJECT, runSubject(run));
+    const afterCommit: Array<() => void> = [];
     const { row, events } = await this.runner.run('context.run.cancel', async (tx) => {
       const locked = await this.repository.lockRun(id, tx);
       if (!locked) throw new RunNotFoundError(id);
       if (isTerminal(locked.status)) throw new RunAlreadyFinishedError(id, locked.status);
       const events: Array<{ runId: string; type: RunEventType; data: Record<string, unknown> }> = [];
-      const row = await this.cancelInTx(locked, 'cancelled by a user', tx, events);
+      const row = await this.cancelInTx(locked, 'cancelled by a user', tx, events, afterCommit);
       const written = [];
       for (const event of events) written.push(...(await this.repository.appendEvents(event.runId, [{ type: event.type, data: event.data }], tx)));
       return { row, events: written };
     });
+    for (const publish of afterCommit) publish();
     for (const event of events) this.bus.publish(toEventView(event));
     this.bus.cancelRequested(id);
     this.bus.wake();
     return toRunView(row);
   }
 
-  /** A run that is not running ends now; a running one is flagged and its worker ends it at its next checkpoint. */
-  private async cancelInTx(run: RunRow, why: string, tx: Prisma.TransactionClient, events: Array<{ runId: string; type: RunEventType; data: Record<string, unknown> }>): Promise<RunRow> {
+  /**
+   * A run that is not running ends now; a running one is flagged and its worker ends it at its next
+   * checkpoint. A suspended run's pending approval (its tool call's or its budget extension's) is
+   * withdrawn with it, so no approver is left deciding for a run that will never resume.
+   */
+  private async cancelInTx(
+    run: RunRow,
+    why: string,
+    tx: Prisma.TransactionClient,
+    events: Array<{ runId: string; type: RunEventType; data: Record<string, unknown> }>,
+    afterCommit: Array<() => void>,
+  ): Promise<RunRow> {
     if (run.status === 'running') {
       const row = await this.repository.updateRun(run.id, { cancelRequested: true, cancelReason: why }, tx);
       await this.audit.append({ action: 'context.run.cancel_requested', outcome: 'success', target: { type: RUN_SUBJECT, id: run.id }, reason: why }, tx);
       return row;
     }
     const reason = { code: 'context.cancelled', message: why };
+    if (run.waitingApprovalId) {
+      const subject = run.waitingKind === 'budget_extension' ? { type: RUN_SUBJECT, id: run.id } : await this.waitingCallSubject(run, tx);
+      if (subject) {
+        const withdrawal = await this.approvals.withdrawForSubject(run.waitingApprovalId, subject, `the agent run was ${why}`, tx);
+        afterCommit.push(withdrawal.publish);
+      }
+    }
     const row = await this.repository.updateRun(
       run.id,
       { status: 'cancelled', cancelRequested: true, cancelReason: why, reason, finishedAt: new Date(), leaseOwner: null, leaseExpiresAt: null, waitingApprovalId: null, waitingKind: null },
@@ -209,6 +230,13 @@ export class SessionsService {
     events.push({ runId: run.id, type: 'run.failed', data: { status: 'cancelled', reason } });
     await this.audit.append({ action: 'context.run.cancelled', outcome: 'success', target: { type: RUN_SUBJECT, id: run.id }, reason: why }, tx);
     return row;
+  }
+
+  /** The approval subject of the tool call a suspended run waits on (its idempotency key). */
+  private async waitingCallSubject(run: RunRow, tx: Prisma.TransactionClient): Promise<{ type: string; id: string } | null> {
+    const calls = await this.repository.toolCalls(run.id, tx);
+    const waiting = calls.find((call) => call.approvalId === run.waitingApprovalId);
+    return waiting ? { type: TOOL_CALL_SUBJECT, id: waiting.idempotencyKey } : null;
   }
 
   /** The run, if the caller may read it (404 across tenants, 403 for another user's run). */

@@ -278,6 +278,43 @@ export class ApprovalsService {
   }
 
   /**
+   * For the layer that owns an approval's subject, when that subject goes away (a cancelled agent
+   * run whose call or budget waited on it): withdraws the request inside the caller's transaction,
+   * if it is still pending and is about exactly `subject`. No CASL check here: the caller has
+   * authorized the operation on the subject (e.g. `cancel` on the run), and the withdrawal is part
+   * of it — audited as `approval.cancel` with the caller as actor. Returns whether it withdrew;
+   * call `publish()` after the transaction commits. A decided or expired request is left alone.
+   */
+  async withdrawForSubject(
+    approvalId: string,
+    subject: { type: string; id: string },
+    reason: string,
+    tx: Prisma.TransactionClient,
+  ): Promise<{ withdrawn: boolean; publish: () => void }> {
+    return withSpan('approval.withdraw', { 'strata.target.type': SUBJECT, 'strata.target.id': approvalId }, async () => {
+      const row = await this.repository.lock(approvalId, tx);
+      const at = this.clock.now();
+      if (!row || row.status !== 'pending' || row.expiresAt <= at || row.subjectType !== subject.type || row.subjectId !== subject.id) {
+        return { withdrawn: false, publish: () => undefined };
+      }
+      const updated = await this.repository.update(approvalId, { status: 'cancelled', decidedAt: at }, tx);
+      await this.audit.append(
+        { action: 'approval.cancel', outcome: 'success', target: { type: SUBJECT, id: approvalId }, approvalId, reason, details: { status: 'cancelled', withdrawnWith: subject } },
+        tx,
+      );
+      let published = false;
+      return {
+        withdrawn: true,
+        publish: () => {
+          if (published) return;
+          published = true;
+          this.events.publish([approvalEvent('approval.cancelled', updated, at)]);
+        },
+      };
+    });
+  }
+
+  /**
    * For the layer that executes an approved action, right before it does: verifies that the request
    * is approved, unexpired, not yet executed, asked for by the calling principal, and that the
    * action presented hashes exactly to the approved one; then marks it executed (once) and audits
