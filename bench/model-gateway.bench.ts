@@ -10,7 +10,9 @@
  * Environment: BENCH_DATABASE_URL (a PostgreSQL server URL; a fresh database is created on it and
  * dropped after; default: the embedded database), BENCH_GATEWAY_DURATION_S (closed-loop run length,
  * default 10), BENCH_GATEWAY_PACED_S (paced run length, default 20), BENCH_LOG_LEVEL (Strata's,
- * default warn).
+ * default warn), BENCH_STRATA_WORKERS (Strata's STRATA_API_WORKERS: default 2 on a PostgreSQL
+ * server, i.e. both cores of the bench machine; always 1 on the embedded database, which refuses
+ * more). CPU and memory of Strata are summed over its processes (primary and workers).
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -24,6 +26,7 @@ import { accountedRequests, setUpStrata } from './model-gateway/strata-setup';
 const DURATION_S = Number(process.env['BENCH_GATEWAY_DURATION_S'] ?? 10);
 const PACED_S = Number(process.env['BENCH_GATEWAY_PACED_S'] ?? 20);
 const PACED_RATE = 100;
+const STRATA_WORKERS = process.env['BENCH_DATABASE_URL'] ? Number(process.env['BENCH_STRATA_WORKERS'] ?? 2) : 1;
 const CONNECTIONS = [10, 50, 100];
 const TARGETS = ['direct', 'strata', 'portkey'] as const;
 type TargetName = (typeof TARGETS)[number];
@@ -124,7 +127,7 @@ async function main(): Promise<void> {
     });
     servers.push(portkey);
 
-    progress(`starting Strata (dist/apps/api/main.js, telemetry preload, ${database ? 'PostgreSQL server' : 'embedded database'})…`);
+    progress(`starting Strata (dist/apps/api/main.js, telemetry preload, ${database ? 'PostgreSQL server' : 'embedded database'}, ${STRATA_WORKERS} API worker(s))…`);
     const strataPort = freePort();
     const strata = await startServer('strata', ['--import', './dist/apps/api/telemetry.js', 'dist/apps/api/main.js'], {
       env: {
@@ -135,9 +138,11 @@ async function main(): Promise<void> {
         STRATA_BOOTSTRAP: 'always',
         STRATA_ADMIN_DIST: '',
         LOG_LEVEL: process.env['BENCH_LOG_LEVEL'] ?? 'warn',
+        STRATA_API_WORKERS: String(STRATA_WORKERS),
         ...(database ? { DATABASE_URL: database.url } : { DATABASE_URL: '' }),
       },
-      ready: (out) => /strata_[a-z2-7]{12}_[A-Za-z0-9_-]{43}/.test(out),
+      // Several API workers: worker 1 prints the key before the others listen; wait for all.
+      ready: (out) => /strata_[a-z2-7]{12}_[A-Za-z0-9_-]{43}/.test(out) && (STRATA_WORKERS <= 1 || /API workers serving/.test(out)),
     });
     servers.push(strata);
     const strataUrl = `http://127.0.0.1:${strataPort}`;
@@ -258,7 +263,10 @@ function report(
   lines.push(`Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.versions.node}, ${os.platform()} ${os.release()}`);
   // Other work on the machine skews every figure: say how busy it was.
   lines.push(`Load average (1/5/15 min) at start ${load[0].map((x) => x.toFixed(1)).join('/')}, at end ${load[1].map((x) => x.toFixed(1)).join('/')}.`);
-  lines.push(`Strata database: ${server ? 'PostgreSQL server (BENCH_DATABASE_URL)' : 'embedded (PGlite)'}; closed loop ${DURATION_S} s per cell, paced ${PACED_S} s at ${PACED_RATE}/s.`);
+  lines.push(
+    `Strata database: ${server ? 'PostgreSQL server (BENCH_DATABASE_URL)' : 'embedded (PGlite)'}; Strata API workers (STRATA_API_WORKERS): ${STRATA_WORKERS}` +
+      `${STRATA_WORKERS > 1 ? ' (CPU and memory summed over primary and workers)' : ''}; closed loop ${DURATION_S} s per cell, paced ${PACED_S} s at ${PACED_RATE}/s.`,
+  );
   lines.push('', '### Closed loop (autocannon)', '', '| mode | connections | target | req/s | p50 ms | p99 ms | CPU ms/req (server) | server CPU % | failures |', '|---|---|---|---|---|---|---|---|---|');
   for (const row of closed) {
     lines.push(

@@ -1,6 +1,6 @@
 /** The benchmark's server processes: started, waited for, measured (CPU time, memory) and stopped. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import pidusage from 'pidusage';
 
 export interface ServerProcess {
@@ -8,9 +8,9 @@ export interface ServerProcess {
   pid: number;
   /** Everything the process printed, for errors and for values it prints (a port, a key). */
   output: () => string;
-  /** User + system CPU time used so far, in milliseconds. */
+  /** User + system CPU time used so far, in milliseconds (the process and its live children: API workers). */
   cpuMs: () => Promise<number>;
-  /** Resident memory now and at its peak (VmRSS / VmHWM), in MiB. */
+  /** Resident memory now and at its peak (VmRSS / VmHWM), in MiB, summed over the process and its children. */
   memory: () => Promise<{ rssMiB: number; peakMiB: number }>;
   stop: () => Promise<void>;
 }
@@ -45,11 +45,20 @@ export async function startServer(
     name,
     pid,
     output: () => output,
-    cpuMs: async () => (await pidusage(pid)).ctime,
+    cpuMs: async () => {
+      const usage = await pidusage(await processTree(pid));
+      return Object.values(usage).reduce((sum, one) => sum + one.ctime, 0);
+    },
     memory: async () => {
-      const status = await readFile(`/proc/${pid}/status`, 'utf8');
-      const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
-      return { rssMiB: kib('VmRSS') / 1024, peakMiB: kib('VmHWM') / 1024 };
+      let rssMiB = 0;
+      let peakMiB = 0;
+      for (const one of await processTree(pid)) {
+        const status = await readFile(`/proc/${one}/status`, 'utf8').catch(() => '');
+        const kib = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0);
+        rssMiB += kib('VmRSS') / 1024;
+        peakMiB += kib('VmHWM') / 1024;
+      }
+      return { rssMiB, peakMiB };
     },
     stop: async () => {
       if (child.exitCode !== null) return;
@@ -74,4 +83,18 @@ export async function waitForHttp(url: string, init: RequestInit = {}, timeoutMs
     if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** A process and its descendants (Linux /proc), e.g. node:cluster workers under their primary. */
+async function processTree(root: number): Promise<number[]> {
+  const pids = [root];
+  for (let index = 0; index < pids.length; index++) {
+    const pid = pids[index] as number;
+    const tasks = await readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+    for (const task of tasks) {
+      const children = await readFile(`/proc/${pid}/task/${task}/children`, 'utf8').catch(() => '');
+      for (const child of children.split(/\s+/)) if (child) pids.push(Number(child));
+    }
+  }
+  return pids;
 }

@@ -16,4 +16,16 @@ describe('main (boot)', () => {
     expect(result.stderr).toMatch(/PORT: .*"eighty"/);
     expect(result.stderr).toMatch(/LOG_LEVEL: /);
   });
+
+  it('refuses several API workers on the embedded database (exit 78, naming STRATA_API_WORKERS)', () => {
+    const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+    const tsconfig = fileURLToPath(new URL('../../../tsconfig.base.json', import.meta.url));
+    const result = spawnSync(process.execPath, ['--import', 'tsx', main], {
+      env: { ...process.env, TSX_TSCONFIG_PATH: tsconfig, STRATA_API_WORKERS: '2', DATABASE_URL: '', STRATA_DATA_DIR: '/nonexistent/never-created' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toMatch(/STRATA_API_WORKERS: must be 1 on the embedded database/);
+  });
 });

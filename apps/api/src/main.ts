@@ -7,6 +7,7 @@ import { TenantProvisioningService } from '@strata/governance';
 import { Logger } from 'nestjs-pino';
 import { ADMIN_BASE } from './app/admin/admin-static';
 import { createApiApp } from './app/bootstrap';
+import { ApiWorkerCluster, apiWorkerIndex, reportWorkerReady } from './app/lifecycle/api-worker-cluster';
 import { GracefulShutdown } from './app/lifecycle/graceful-shutdown';
 import { STRATA_VERSION } from './app/version';
 
@@ -27,11 +28,20 @@ async function main(): Promise<void> {
     throw error;
   }
 
+  const workerIndex = apiWorkerIndex();
+  if (config.STRATA_API_WORKERS > 1 && workerIndex === undefined && config.STRATA_RUN_WORKER !== 'only') {
+    // The primary of several API workers: it forks them and serves nothing itself.
+    await new ApiWorkerCluster(config.STRATA_API_WORKERS).run();
+    return;
+  }
+
   // The bundle ships the Prisma migrations beside it (see vite.config.ts).
   const prismaDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'prisma');
   const app = await createApiApp({ config, prismaDir });
   const logger = app.get(Logger);
-  new GracefulShutdown(app, config.STRATA_SHUTDOWN_TIMEOUT_MS, logger).listen();
+  const shutdown = new GracefulShutdown(app, config.STRATA_SHUTDOWN_TIMEOUT_MS, logger);
+  if (workerIndex === undefined) shutdown.listen();
+  else shutdown.listenToPrimary();
 
   const runtime = app.get<DatabaseRuntime>(DATABASE_RUNTIME);
   const migrations = app.get<MigrationReport>(MIGRATION_REPORT);
@@ -47,6 +57,7 @@ async function main(): Promise<void> {
     return;
   }
   await app.listen(config.PORT, config.HOST);
+  reportWorkerReady();
 
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.PORT;
@@ -59,9 +70,12 @@ async function main(): Promise<void> {
       migrationsApplied: migrations.applied,
       instanceId: instance.id,
       firstStart: instance.firstStart,
+      ...(workerIndex === undefined ? {} : { apiWorker: workerIndex }),
     },
     'Strata started',
   );
+  // Several API workers: the first one prints the banner (and the bootstrap key, which it created).
+  if (workerIndex !== undefined && workerIndex > 1) return;
   const where = runtime.mode === 'embedded' ? `embedded (${runtime.embedded?.dataDir}, psql: ${runtime.url})` : runtime.displayUrl;
   process.stdout.write(
     `\n  Strata ${STRATA_VERSION} is running\n` +

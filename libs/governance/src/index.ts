@@ -3,7 +3,7 @@ export { GovernanceError } from './lib/governance.errors';
 export { Public, IS_PUBLIC } from './lib/authn/public.decorator';
 export type { AuthenticatedPrincipal } from './lib/authn/principal';
 export { UnauthenticatedError, UnknownPurposeError, JustificationRequiredError, InvalidHeaderError } from './lib/authn/authn.errors';
-export { PURPOSE_HEADER, JUSTIFICATION_HEADER } from './lib/authn/authentication.guard';
+export { PURPOSE_HEADER, JUSTIFICATION_HEADER, RequestAuthenticator } from './lib/authn/request-authenticator';
 export { Authorize } from './lib/authz/authorize.decorator';
 export { AuthorizationService, type AuthorizeOptions } from './lib/authz/authorization.service';
 export { PermissionDeniedError, InvalidPolicyError } from './lib/authz/authz.errors';

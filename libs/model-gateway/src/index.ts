@@ -20,3 +20,5 @@ export { BudgetExceededError, BudgetUnavailableError, type BudgetExceededDetails
 export { BatchedUsageRecorder, USAGE_RECORDER_OPTIONS, type UsageRecorderOptions } from './lib/usage/batched-usage-recorder';
 export { TenantGuardrailPipeline, GUARDRAIL_PIPELINE_OPTIONS } from './lib/guardrails/tenant-guardrail-pipeline';
 export { GuardrailBlockedError } from './lib/guardrails/guardrails.errors';
+// The /v1 lane in front of Nest (the API app attaches it to its HTTP server).
+export { V1ApiLane, type V1LaneRoute } from './lib/openai-api/v1-api-lane';

@@ -6,6 +6,7 @@ import { createMetricsHandler, getTelemetry } from '@strata/observability';
 import { serveAdmin } from './admin/admin-static';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { assignRequestId } from './http/request-context.middleware';
+import { attachV1ApiLane } from './http/v1-api-lane.attach';
 import { setUpOpenApi } from './openapi/openapi';
 
 /**
@@ -36,17 +37,18 @@ export async function createApiApp(options: AppModuleOptions): Promise<NestExpre
       .get(Logger)
       .warn('STRATA_TELEMETRY=on but the OpenTelemetry SDK is not running: start with `node --import ./dist/apps/api/telemetry.js dist/apps/api/main.js`.');
   }
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          // Swagger UI at /docs styles itself inline.
-          'style-src': ["'self'", "'unsafe-inline'"],
-          'img-src': ["'self'", 'data:'],
-        },
+  const securityHeaders = helmet({
+    contentSecurityPolicy: {
+      directives: {
+        // Swagger UI at /docs styles itself inline.
+        'style-src': ["'self'", "'unsafe-inline'"],
+        'img-src': ["'self'", 'data:'],
       },
-    }),
-  );
+    },
+  });
+  app.use(securityHeaders);
+  // The hot /v1 model routes skip Express and Nest's per-request pipeline (same edge, same checks).
+  attachV1ApiLane(app, { bodyLimit: config.STRATA_BODY_LIMIT, securityHeaders });
   app.useBodyParser('json', { limit: config.STRATA_BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: config.STRATA_BODY_LIMIT, extended: false });
 

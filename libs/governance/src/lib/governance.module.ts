@@ -8,6 +8,7 @@ import { VerifiedApiKeyCache } from './api-keys/verified-api-key-cache';
 import { APPROVAL_CONTROLLERS, APPROVAL_PROVIDERS } from './approvals/approvals.providers';
 import { AUDIT_CONTROLLERS, AUDIT_PROVIDERS } from './audit/audit.providers';
 import { AuthenticationGuard } from './authn/authentication.guard';
+import { RequestAuthenticator } from './authn/request-authenticator';
 import { OidcAuthenticator } from './authn/oidc-authenticator';
 import { OidcProvidersRepository } from './authn/oidc-providers.repository';
 import { OidcProvidersService } from './authn/oidc-providers.service';
@@ -56,6 +57,7 @@ export class GovernanceModule {
         { provide: APPROVAL_OPTIONS, useValue: options.approvals },
         { provide: APP_GUARD, useClass: AuthenticationGuard },
         { provide: APP_GUARD, useClass: AuthorizationGuard },
+        RequestAuthenticator,
         MutationRunner,
         PermissionCatalog,
         AuthorizationService,
@@ -83,7 +85,7 @@ export class GovernanceModule {
         ...AUDIT_PROVIDERS,
         ...APPROVAL_PROVIDERS,
       ],
-      exports: [AuthorizationService, PermissionCatalog, TenantProvisioningService, MutationRunner, PurposesService, OBSERVABILITY_ACCESS_PROVIDER, ...AUDIT_PROVIDERS, ...APPROVAL_PROVIDERS],
+      exports: [AuthorizationService, RequestAuthenticator, PermissionCatalog, TenantProvisioningService, MutationRunner, PurposesService, OBSERVABILITY_ACCESS_PROVIDER, ...AUDIT_PROVIDERS, ...APPROVAL_PROVIDERS],
     };
   }
 }

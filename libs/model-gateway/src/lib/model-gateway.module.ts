@@ -2,7 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { StrataConfig } from '@strata/kernel';
 import { GATEWAY_CORE_CONTROLLERS, GATEWAY_CORE_EXPORTS, gatewayCoreProviders } from './gateway/gateway-core.providers';
 import { USAGE_CONTROLS_CONTROLLERS, USAGE_CONTROLS_EXPORTS, USAGE_CONTROLS_PROVIDERS } from './usage/usage-controls.providers';
-import { V1_API_CONTROLLERS } from './openai-api/v1-api.providers';
+import { V1_API_CONTROLLERS, V1_API_PROVIDERS } from './openai-api/v1-api.providers';
 
 /**
  * Wiring of the model-gateway layer: controllers, services and repositories are registered here.
@@ -16,7 +16,7 @@ export class ModelGatewayModule {
       module: ModelGatewayModule,
       global: true,
       controllers: [...GATEWAY_CORE_CONTROLLERS, ...USAGE_CONTROLS_CONTROLLERS, ...V1_API_CONTROLLERS],
-      providers: [...gatewayCoreProviders(config), ...USAGE_CONTROLS_PROVIDERS],
+      providers: [...gatewayCoreProviders(config), ...USAGE_CONTROLS_PROVIDERS, ...V1_API_PROVIDERS],
       exports: [...GATEWAY_CORE_EXPORTS, ...USAGE_CONTROLS_EXPORTS],
     };
   }

@@ -87,6 +87,19 @@ export class ApiExceptionFilter implements ExceptionFilter {
   }
 }
 
+/**
+ * The response for a failure of Express's body parser (malformed JSON, too large...), as this
+ * filter renders it; for callers that parse bodies outside Nest (the /v1 lane's edge). Anything
+ * else is an unexpected failure (500).
+ */
+export function bodyParserErrorBody(exception: unknown): { status: number; body: ErrorBody } {
+  const parserError = (exception instanceof HttpException ? exception.cause : exception) as BodyParserError | undefined;
+  if (typeof parserError?.type === 'string' && typeof parserError.status === 'number') {
+    return { status: parserError.status, body: { error: bodyParserError(parserError) } };
+  }
+  return { status: 500, body: { error: { code: 'internal', message: 'An unexpected error occurred. It has been logged with the request id.' } } };
+}
+
 function bodyParserError(error: BodyParserError): ErrorBody['error'] {
   switch (error.type) {
     case 'entity.parse.failed':

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import { getTelemetry } from '@strata/observability';
+import { WORKER_SHUTDOWN } from './api-worker-cluster';
 import { ShutdownState } from './shutdown-state';
 
 /**
@@ -42,6 +43,28 @@ export class GracefulShutdown {
     };
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
+  }
+
+  /**
+   * In an API worker ({@link ApiWorkerCluster}): the primary decides when to stop (its IPC message,
+   * or its disappearance); the worker's own SIGTERM/SIGINT (a terminal's Ctrl-C reaches the whole
+   * process group) are left to the primary.
+   */
+  listenToPrimary(exit: (code: number) => void = (code) => process.exit(code)): void {
+    const stop = (reason: string) =>
+      this.run(reason).then(
+        () => exit(0),
+        (error: unknown) => {
+          this.logger.error?.(`Shutdown failed: ${(error as Error).message}`);
+          exit(1);
+        },
+      );
+    process.on('message', (message: unknown) => {
+      if ((message as { type?: unknown } | null)?.type === WORKER_SHUTDOWN) void stop(String((message as { reason?: unknown }).reason ?? 'primary'));
+    });
+    process.once('disconnect', () => void stop('primary gone'));
+    process.on('SIGTERM', () => undefined);
+    process.on('SIGINT', () => undefined);
   }
 
   run(reason: string): Promise<void> {

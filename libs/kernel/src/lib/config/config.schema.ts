@@ -36,6 +36,14 @@ export const configSchema = z.object({
   STRATA_EMBEDDED_DB_PORT: port.default(0),
   STRATA_MIGRATE_ON_START: z.stringbool().default(true),
 
+  /**
+   * API processes (node:cluster workers sharing the port) started by `main.js`; 1 = this process
+   * serves. More than 1 only with a PostgreSQL server (DATABASE_URL): the embedded database lives
+   * inside one process. Each worker is a full API process (own pools, caches, leases, background
+   * workers), like a node of a multi-node deployment.
+   */
+  STRATA_API_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+
   /** Largest accepted request body. */
   STRATA_BODY_LIMIT: byteSize.default('1mb'),
   /** How long a graceful shutdown waits for in-flight requests before closing connections. */

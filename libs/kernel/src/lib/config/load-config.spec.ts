@@ -34,6 +34,21 @@ describe('loadConfig', () => {
     expect(error?.message).toMatch(/PORT: .*\(got "eighty"\)/);
   });
 
+  it('refuses several API workers on the embedded database, allows them with a server', () => {
+    expect(loadConfig({}).STRATA_API_WORKERS).toBe(1);
+    let error: InvalidConfigError | undefined;
+    try {
+      loadConfig({ STRATA_API_WORKERS: '2' });
+    } catch (caught) {
+      error = caught as InvalidConfigError;
+    }
+    expect(error).toBeInstanceOf(InvalidConfigError);
+    expect(error?.issues.map((issue) => issue.variable)).toEqual(['STRATA_API_WORKERS']);
+    expect(error?.message).toMatch(/STRATA_API_WORKERS: must be 1 on the embedded database .*DATABASE_URL/);
+    expect(loadConfig({ STRATA_API_WORKERS: '2', DATABASE_URL: 'postgresql://db.example/strata' }).STRATA_API_WORKERS).toBe(2);
+    expect(() => loadConfig({ STRATA_API_WORKERS: '0' })).toThrow(/STRATA_API_WORKERS/);
+  });
+
   it('never echoes a secret value', () => {
     expect(() => loadConfig({ DATABASE_URL: 'mysql://root:hunter2@db/x' })).toThrow(/DATABASE_URL: must be a postgres/);
     try {

@@ -32,7 +32,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StrataConfig {
     if (value !== undefined && value !== '') input[key] = value;
   }
   const result = configSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) {
+    const crossIssues = crossFieldIssues(result.data);
+    if (crossIssues.length > 0) throw new InvalidConfigError(crossIssues);
+    return result.data;
+  }
 
   const issues = result.error.issues.map((issue) => {
     const variable = String(issue.path[0] ?? '(environment)');
@@ -40,4 +44,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): StrataConfig {
     return { variable, message: `${issue.message}${shown}` };
   });
   throw new InvalidConfigError(issues);
+}
+
+/** Rules between variables, which the per-variable schema cannot state. */
+function crossFieldIssues(config: StrataConfig): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (config.STRATA_API_WORKERS > 1 && !config.DATABASE_URL) {
+    issues.push({
+      variable: 'STRATA_API_WORKERS',
+      message: `must be 1 on the embedded database (got "${config.STRATA_API_WORKERS}"): it lives inside one process. Set DATABASE_URL to a PostgreSQL server to run several API workers.`,
+    });
+  }
+  return issues;
 }

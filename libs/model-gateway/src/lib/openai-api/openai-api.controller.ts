@@ -1,28 +1,21 @@
 import { Controller, Get, Param, Post, Req, Res, UseFilters } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { newId } from '@strata/kernel';
 import { Authorize } from '@strata/governance';
 import { ModelGateway } from '../gateway/model-gateway.service';
 import { apiCallScope } from './api-call-scope';
-import { toApiFailure } from './gateway-error-status';
-import { openAiChatRequestSchema, openAiEmbeddingRequestSchema } from './openai-chat.schema';
-import { embeddingInputs, fromOpenAiChatRequest, OpenAiChunkEncoder, toOpenAiChatCompletion, toOpenAiEmbeddingList } from './openai-chat.translation';
-import { toOpenAiErrorResponse } from './openai-error';
+import { serveOpenAiChatCompletion } from './openai-chat.route';
+import { openAiEmbeddingRequestSchema } from './openai-chat.schema';
+import { embeddingInputs, toOpenAiEmbeddingList } from './openai-chat.translation';
 import { OpenAiErrorFilter } from './openai-error.filter';
 import { findOpenAiModel, toOpenAiModel } from './openai-models';
 import { parseApiBody } from './parse-api-body';
-import { relayPassthrough } from './passthrough-relay';
 import { SseResponse } from './sse-response';
-
-/** An error in the middle of an OpenAI stream: the official client raises it as an APIError. */
-function openAiStreamError(error: unknown): string {
-  return `data: ${JSON.stringify(toOpenAiErrorResponse(toApiFailure(error)).body)}\n\n`;
-}
 
 /**
  * The OpenAI-compatible API: `/v1/chat/completions`, `/v1/embeddings`, `/v1/models`. Thin: the body
- * is validated and translated here, everything else (routing, guardrails, budgets, accounting,
+ * is validated and translated here (chat completions: {@link serveOpenAiChatCompletion}, which the
+ * /v1 lane also serves in front of Nest, see V1ApiLane), everything else (routing, guardrails, budgets, accounting,
  * spans) happens in the gateway facade, exactly as for in-process callers. Documented by OpenAI's
  * own API reference, so it stays out of Strata's OpenAPI document.
  */
@@ -34,42 +27,8 @@ export class OpenAiApiController {
   constructor(private readonly gateway: ModelGateway) {}
 
   @Post('chat/completions')
-  async chatCompletions(@Req() request: Request, @Res() response: Response): Promise<void> {
-    const body = parseApiBody(openAiChatRequestSchema, request.body);
-    const aborter = SseResponse.abortOnDisconnect(request, response);
-    const scope = { ...apiCallScope(request), signal: aborter.signal };
-
-    const passthrough = await this.gateway.passthrough('openai-chat', body, scope);
-    if (passthrough) return relayPassthrough(passthrough, response, openAiStreamError);
-
-    const created = Math.floor(Date.now() / 1000);
-    const chatRequest = { ...fromOpenAiChatRequest(body), ...scope };
-    if (body.stream !== true) {
-      const result = await this.gateway.chat(chatRequest);
-      response.status(200).json(toOpenAiChatCompletion(result.response, created));
-      return;
-    }
-
-    const stream = await this.gateway.streamChat(chatRequest);
-    const events = stream.events[Symbol.asyncIterator]();
-    // The first event decides between a stream and an error status: until it arrives the gateway may
-    // still fall back, and a failure of every endpoint is a 502 the client sees as such.
-    const first = await events.next();
-    const sse = SseResponse.open(response);
-    const encoder = new OpenAiChunkEncoder(`chatcmpl-${newId()}`, body.model, created, body.stream_options?.include_usage === true);
-    try {
-      for (let next = first; !next.done; next = await events.next()) {
-        for (const chunk of encoder.encode(next.value)) await sse.send(chunk);
-        if (sse.closed) break;
-      }
-      if (!sse.closed) await sse.send('[DONE]');
-    } catch (error) {
-      if (!sse.closed) await sse.write(openAiStreamError(error));
-    } finally {
-      // Ends the gateway's iterator (and so the upstream call) when the client went away.
-      if (sse.closed) await events.return?.();
-      sse.end();
-    }
+  chatCompletions(@Req() request: Request, @Res() response: Response): Promise<void> {
+    return serveOpenAiChatCompletion(this.gateway, request, response);
   }
 
   @Post('embeddings')

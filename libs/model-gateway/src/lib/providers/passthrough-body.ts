@@ -1,13 +1,15 @@
 import type { AttemptDeadline } from './attempt-deadline';
 
-/** Hop-by-hop headers, and the encoding/length ones that fetch's transparent decompression invalidates. */
+/** Hop-by-hop headers, and the encoding/length ones the server sets for its own answer. */
 const droppedHeaders = new Set(['connection', 'keep-alive', 'transfer-encoding', 'content-encoding', 'content-length', 'proxy-connection', 'upgrade', 'trailer', 'te']);
 
-export function passthroughHeaders(headers: Headers): Record<string, string> {
+/** A provider answer's headers (undici's raw, lower-case names) less the hop-by-hop ones. */
+export function passthroughHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    if (!droppedHeaders.has(name)) out[name] = value;
-  });
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || droppedHeaders.has(name)) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
   return out;
 }
 
@@ -16,10 +18,9 @@ export function passthroughHeaders(headers: Headers): Record<string, string> {
  * per chunk; the deadline is released when the body ends or the consumer stops reading (which
  * cancels the upstream body).
  */
-export async function* passthroughBody(response: Response, deadline: AttemptDeadline, mapError: (error: unknown) => unknown): AsyncIterable<Uint8Array> {
+export async function* passthroughBody(body: AsyncIterable<Uint8Array>, deadline: AttemptDeadline, mapError: (error: unknown) => unknown): AsyncIterable<Uint8Array> {
   try {
-    if (!response.body) return;
-    for await (const chunk of response.body) {
+    for await (const chunk of body) {
       deadline.touch();
       yield chunk;
     }

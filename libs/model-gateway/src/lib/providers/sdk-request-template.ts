@@ -1,6 +1,9 @@
+import { context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import type { AttemptDeadline } from './attempt-deadline';
 import type { PassthroughResponse } from './model-provider';
 import { passthroughBody, passthroughHeaders } from './passthrough-body';
+import { UpstreamPools } from './upstream-pools';
 
 /** What an official SDK's `buildRequest` gives back (the `openai` and `@anthropic-ai/sdk` clients share the shape). */
 interface BuiltRequest {
@@ -9,7 +12,9 @@ interface BuiltRequest {
 }
 
 interface Template {
-  url: string;
+  origin: string;
+  /** Path and query. */
+  path: string;
   headers: Record<string, string>;
 }
 
@@ -25,7 +30,11 @@ const MAX_TEMPLATES = 1_000;
  * 0.4 ms CPU per call (measured against an in-process fake: ~1.0 ms per round trip with fetch, ~1.4 ms
  * through the SDK), which is most of the gateway's hot-path budget. The SDK still decides the URL and
  * the headers (its `buildRequest`), and non-2xx answers become the SDK's own APIError
- * (`APIError.generate`), so auth and error semantics stay the SDK's.
+ * (`APIError.generate`), so auth and error semantics stay the SDK's. The request goes out on a
+ * keep-alive pool per endpoint ({@link UpstreamPools}), not through `fetch`; it asks for an
+ * uncompressed answer (fetch decompressed transparently, a raw request would not), so the bytes
+ * relayed to the client are the provider's as sent. The call makes no HTTP client span of its own:
+ * the gateway's GenAI span of the attempt already describes it (its time, endpoint and outcome).
  */
 export class SdkRequestTemplate {
   private readonly templates = new Map<string, Promise<Template>>();
@@ -44,18 +53,21 @@ export class SdkRequestTemplate {
     mapError: (error: unknown) => unknown,
   ): Promise<PassthroughResponse> {
     const template = await this.template(key);
-    const response = await fetch(template.url, { method: 'POST', headers: template.headers, body: JSON.stringify(body), signal: deadline.signal });
-    if (!response.ok) {
-      const text = await response.text().catch(() => '');
+    const pool = UpstreamPools.for(template.origin);
+    const response = await context.with(suppressTracing(context.active()), () =>
+      pool.request({ method: 'POST', path: template.path, headers: template.headers, body: JSON.stringify(body), signal: deadline.signal }),
+    );
+    if (response.statusCode < 200 || response.statusCode > 299) {
+      const text = await response.body.text().catch(() => '');
       let json: object | undefined;
       try {
         json = JSON.parse(text) as object;
       } catch {
         json = undefined;
       }
-      throw toError(response.status, json, json ? undefined : text, response.headers);
+      throw toError(response.statusCode, json, json ? undefined : text, toHeaders(response.headers));
     }
-    return { status: response.status, headers: passthroughHeaders(response.headers), body: passthroughBody(response, deadline, mapError) };
+    return { status: response.statusCode, headers: passthroughHeaders(response.headers), body: passthroughBody(response.body, deadline, mapError) };
   }
 
   private template(key: string): Promise<Template> {
@@ -67,11 +79,23 @@ export class SdkRequestTemplate {
         req.headers.forEach((value, name) => {
           if (name !== 'content-length') headers[name] = value;
         });
-        return { url, headers };
+        headers['accept-encoding'] = 'identity';
+        const parsed = new URL(url);
+        return { origin: parsed.origin, path: `${parsed.pathname}${parsed.search}`, headers };
       });
       this.templates.set(key, template);
       template.catch(() => this.templates.delete(key));
     }
     return template;
   }
+}
+
+/** A raw response's headers as the SDKs' error constructors take them. */
+function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (Array.isArray(value)) for (const one of value) headers.append(name, one);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
 }

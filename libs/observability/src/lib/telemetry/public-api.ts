@@ -7,6 +7,7 @@ export { parseOtlpHeaders, telemetryOptionsFromConfig, type OtlpOptions, type Te
 export { createMetricsHandler } from './metrics-endpoint';
 export { traceLogFields, type TraceLogFields } from './trace-log-fields';
 export { isUntracedRequest, platformInstrumentations, UNTRACED_PATHS } from './instrumentations';
+export { nameHttpServerRoute } from './http-server-route';
 export { INSTRUMENTED_ESM_MODULES } from './esm-hook-modules';
 export {
   CONTENT_ATTRIBUTE_MAX_CHARS,
