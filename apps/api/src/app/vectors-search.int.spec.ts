@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HashingEmbeddingModel } from '@strata/model-gateway';
 import { startApiHarness, type ApiHarness } from '../testing/api-harness';
 
 interface Hit {
@@ -148,6 +149,26 @@ describe('vector search over HTTP', () => {
       const asOwner = await api.call<SearchBody>(owner, 'POST', `/vectors/collections/${collectionId}/search`, { query: 'zeppelin tickets euros', mode, topK: 100 });
       expect(new Set(asOwner.body.hits.filter((hit) => hit.text.includes('Zeppelin')).map((hit) => hit.documentName)), mode).toEqual(new Set(['public-prices.txt', 'internal-prices.txt']));
     }
+  });
+
+  it('takes a precomputed query vector, logs a vector search in its statement, and refuses a vector of another size', async () => {
+    const path = `/vectors/collections/${collectionId}/search`;
+    const byText = await api.call<SearchBody>(viewer, 'POST', path, { query: 'refund to the original card', mode: 'vector', topK: 3 });
+    const vector = Array.from(new HashingEmbeddingModel().embed('refund to the original card'));
+    const byVector = await api.call<SearchBody>(viewer, 'POST', path, { vector, mode: 'vector', topK: 3 }, { 'x-strata-purpose': 'support' });
+    expect(byVector.status, JSON.stringify(byVector.body)).toBe(200);
+    expect(byVector.body.hits.map((hit) => hit.chunkId)).toEqual(byText.body.hits.map((hit) => hit.chunkId));
+    const [logged] = await api.db.query<{ resource_ids: string[] }>(
+      `SELECT resource_ids FROM data_access_record WHERE purpose = 'support' AND resource_type = 'VectorChunk' ORDER BY occurred_at DESC, id DESC LIMIT 1`,
+    );
+    expect(logged?.resource_ids).toEqual(byVector.body.hits.map((hit) => hit.chunkId));
+
+    const mismatch = await api.call<ErrorBody>(viewer, 'POST', path, { vector: [0.5, 0.5], mode: 'vector' });
+    expect(mismatch.status).toBe(400);
+    expect(mismatch.body.error.code).toBe('vectors.query_dimension_mismatch');
+    expect((await api.call<ErrorBody>(viewer, 'POST', path, { vector, query: 'refund', mode: 'vector' })).status).toBe(400);
+    expect((await api.call<ErrorBody>(viewer, 'POST', path, { vector: [1, 'x'], mode: 'vector' })).status).toBe(400);
+    expect((await api.call<ErrorBody>(viewer, 'POST', path, { mode: 'vector' })).status).toBe(400);
   });
 
   it('answers bad input with 4xx and another tenant with 404', async () => {

@@ -113,7 +113,10 @@ export interface SearchFilter {
 export interface SearchRequest {
   /** Collection id or name. */
   collection: string;
-  query: string;
+  /** The query text: required for text and hybrid; in vector mode, this or `vector`. */
+  query?: string;
+  /** A precomputed query vector of the collection's size (vector mode instead of `query`; hybrid: for the vector list). */
+  vector?: number[];
   mode: SearchMode;
   topK: number;
   filter?: SearchFilter;

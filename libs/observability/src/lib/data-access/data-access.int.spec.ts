@@ -2,7 +2,7 @@ import { context, trace } from '@opentelemetry/api';
 import { StackContextManager, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, newId, parseInput, RequestContextStore, type RequestContext } from '@strata/kernel';
-import type { PrismaService } from '@strata/db';
+import { Prisma, type PrismaService } from '@strata/db';
 import { createTestDatabase, type TestDatabase } from '@strata/testing';
 import { dataAccessListSchema } from './data-access-query.schema';
 import { DataAccessQuery } from './data-access-query.service';
@@ -143,6 +143,45 @@ describe('DataAccessLog and DataAccessQuery (database)', () => {
     ).rejects.toMatchObject({ code: 'observability.data_access_invalid' });
     expect(await prisma.dataAccessRecord.count({ where: { resourceIds: { has: invalid } } })).toBe(0);
     expect(await as(tenantA, () => log.recordMany([]))).toEqual([]);
+  });
+
+  it('builds the records as an INSERT for the caller’s own statement: ids as values or from the statement, atomic with its read', async () => {
+    const marker = `stmt-${newId()}`;
+    const rows = await as(
+      tenantA,
+      () => {
+        const insert = log.recordingSql([
+          { resourceType: 'VectorCollection', resourceIds: [marker] },
+          { resourceType: 'VectorChunk', resourceIdsSql: Prisma.sql`(SELECT array_agg(r.id ORDER BY r.n) FROM read r)` },
+          { resourceType: 'Nothing', resourceIdsSql: Prisma.sql`(SELECT array_agg(r.id) FROM read r WHERE false)` },
+        ]);
+        return prisma.$queryRaw<Array<{ id: string }>>(
+          Prisma.sql`WITH read AS MATERIALIZED (SELECT * FROM (VALUES (${marker}, 1), ('c-2', 2), (${marker}, 3)) AS v(id, n)), logged AS (${insert}) SELECT id FROM read ORDER BY n`,
+        );
+      },
+      { purpose: 'support', requestId: 'r-stmt' },
+    );
+    expect(rows.map((row) => row.id)).toEqual([marker, 'c-2', marker]);
+    const records = await prisma.dataAccessRecord.findMany({ where: { resourceIds: { has: marker } }, orderBy: { resourceType: 'asc' } });
+    // Duplicates stored once, in first-seen order; an empty id list writes no record (as recordMany).
+    expect(records.map((row) => [row.resourceType, row.resourceIds, row.purpose, row.requestId, row.actorId, row.tenantId, row.occurredAt])).toEqual([
+      ['VectorChunk', [marker, 'c-2'], 'support', 'r-stmt', 'auditor-1', tenantA, clock.now()],
+      ['VectorCollection', [marker], 'support', 'r-stmt', 'auditor-1', tenantA, clock.now()],
+    ]);
+    // A record that cannot be written (here: its ids expression fails at run time) fails the whole
+    // statement: no rows come back, and the statement's other record is not written either.
+    const failing = `stmt-fail-${newId()}`;
+    await expect(
+      as(tenantA, () => {
+        const insert = log.recordingSql([
+          { resourceType: 'Session', resourceIds: [failing] },
+          { resourceType: 'VectorChunk', resourceIdsSql: Prisma.sql`ARRAY[(1 / (SELECT count(*) FROM read WHERE false))::text]` },
+        ]);
+        return prisma.$queryRaw(Prisma.sql`WITH read AS MATERIALIZED (SELECT ${failing} AS id), logged AS (${insert}) SELECT id FROM read`);
+      }),
+    ).rejects.toThrow(/division by zero/);
+    expect(await prisma.dataAccessRecord.count({ where: { resourceIds: { has: failing } } })).toBe(0);
+    await expect(as(tenantA, async () => log.recordingSql([{ resourceType: 'bad type!', resourceIds: ['x'] }]))).rejects.toMatchObject({ code: 'observability.data_access_invalid' });
   });
 
   describe('queries', () => {

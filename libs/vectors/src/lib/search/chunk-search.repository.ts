@@ -86,9 +86,37 @@ export class ChunkSearchRepository {
     return tx.$queryRaw<ChunkRow[]>(this.nearestSql(scope, query));
   }
 
-  /** The statement {@link nearest} runs (`.text`, `.values`): the benchmark times it without the service around it. */
-  nearestStatement(scope: ChunkScope, query: NearestQuery): Prisma.Sql {
-    return this.nearestSql(scope, query);
+  /**
+   * The nearest chunks and their data-access records in ONE statement, run in autocommit (no
+   * transaction round trips): `record(ids)` gets the returned chunks' ids as a `text[]` expression
+   * and gives back the INSERT that records the read (DataAccessLog.recordingSql), which runs as a
+   * data-modifying CTE of the same statement: the rows are returned only if the records are
+   * written. `index`: hnsw.ef_search, the relaxed iterative scan and max_scan_tuples, applied by
+   * the statement itself before its index scan starts (see {@link indexSettingsGateSql}) and undone
+   * when it ends. No statement timeout: callers use this only for plans whose work is bounded
+   * (the index scan by max_scan_tuples, the exact scan by the counted size of the scope).
+   */
+  async nearestRecorded(db: Prisma.TransactionClient, scope: ChunkScope, query: NearestQuery, index: IndexScanSettings | undefined, record: (chunkIds: Prisma.Sql) => Prisma.Sql): Promise<ChunkRow[]> {
+    return db.$queryRaw<ChunkRow[]>(this.nearestSql(scope, query, index, record));
+  }
+
+  /**
+   * The rows in scope, counted up to `cap` (an index-only scan of (tenant_id, collection_id) when
+   * unfiltered); bounded by the cap, so it needs no transaction or timeout of its own.
+   */
+  async countInScope(db: Prisma.TransactionClient, scope: ChunkScope, cap: number): Promise<number> {
+    const [row] = await db.$queryRaw<Array<{ n: number }>>(
+      Prisma.sql`SELECT count(*)::int AS n FROM (SELECT 1 FROM vector_chunk c WHERE ${this.scopeSql(scope)} LIMIT ${cap}) s`,
+    );
+    return row?.n ?? 0;
+  }
+
+  /**
+   * The statement {@link nearest} runs (`.text`, `.values`), or with `index` the one
+   * {@link nearestRecorded} runs minus the recording: the benchmark times it without the service around it.
+   */
+  nearestStatement(scope: ChunkScope, query: NearestQuery, index?: IndexScanSettings): Prisma.Sql {
+    return this.nearestSql(scope, query, index);
   }
 
   /** EXPLAIN of {@link nearest} (which index serves it): for tests and the benchmark. */
@@ -97,18 +125,20 @@ export class ChunkSearchRepository {
     return rows.map((row) => row['QUERY PLAN']).join('\n');
   }
 
-  private nearestSql(scope: ChunkScope, query: NearestQuery): Prisma.Sql {
+  private nearestSql(scope: ChunkScope, query: NearestQuery, index?: IndexScanSettings, record?: (chunkIds: Prisma.Sql) => Prisma.Sql): Prisma.Sql {
     const distance = distanceSql('c', query.metric, query.dimensions, query.vector, query.indexed);
+    const gate = index && query.indexed ? Prisma.sql` AND ${indexSettingsGateSql(index)}` : Prisma.empty;
+    const logged = record ? Prisma.sql`, logged AS (${record(Prisma.sql`(SELECT array_agg(h.id::text ORDER BY h.raw, h.id) FROM nearest h)`)})` : Prisma.empty;
     // MATERIALIZED: the inner ORDER BY … LIMIT is what the HNSW index serves; the outer sort puts
     // relaxed_order's slightly out-of-order results back in order (pgvector's documented pattern).
     return Prisma.sql`
       WITH nearest AS MATERIALIZED (
         SELECT c.id, ${distance} AS raw
         FROM vector_chunk c
-        WHERE ${this.scopeSql(scope)} AND ${indexPredicateSql('c', query.metric, query.dimensions)}
+        WHERE ${this.scopeSql(scope)} AND ${indexPredicateSql('c', query.metric, query.dimensions)}${gate}
         ORDER BY ${distance}
         LIMIT ${query.limit}
-      )
+      )${logged}
       SELECT ${CHUNK_COLUMNS}, n.raw::float8 AS raw
       FROM nearest n
       JOIN vector_chunk c ON c.id = n.id
@@ -146,4 +176,17 @@ export class ChunkSearchRepository {
     }
     return Prisma.join(parts, ' AND ');
   }
+}
+
+/**
+ * The index settings as a condition of the kNN scan itself: an uncorrelated scalar subquery with no
+ * column reference becomes an InitPlan checked as the scan's one-time filter (a Result node over the
+ * index scan, `One-Time Filter: ($0 IS NOT NULL)` in EXPLAIN), which PostgreSQL evaluates before it
+ * asks the scan for its first row, and pgvector reads hnsw.* when the scan returns its first row
+ * (hnswgettuple), not when it is opened. `set_config(…, true)` is local to the statement's own
+ * (implicit) transaction, so nothing leaks to the pooled connection. The int specs check that the
+ * values apply (ef_search / max_scan_tuples 1 cut the results) and do not leak, on PGlite and the server.
+ */
+function indexSettingsGateSql(index: IndexScanSettings): Prisma.Sql {
+  return Prisma.sql`(SELECT set_config('hnsw.ef_search', ${String(index.efSearch)}, true) || set_config('hnsw.iterative_scan', 'relaxed_order', true) || set_config('hnsw.max_scan_tuples', ${String(index.maxScanTuples)}, true)) IS NOT NULL`;
 }

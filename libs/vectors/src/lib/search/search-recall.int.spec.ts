@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Prisma } from '@strata/db';
 import { createTestDatabase } from '@strata/testing';
 import { newId } from '@strata/kernel';
 import { HashingEmbeddingModel } from '@strata/model-gateway';
 import type { SearchRequest } from '../vectors.contract';
+import { ChunkSearchRepository } from './chunk-search.repository';
 import { VectorSearchService } from './vector-search.service';
 import { exactNearest, recallWithTies, seededRandom } from './testing/vector-test-data';
 import { as, seedChunks, seedCollection, seedDocument, seedTenant, startSearchTestBed, user, type SearchTestBed } from './testing/search-test-bed';
@@ -96,6 +98,29 @@ describe('vector search recall against exact search (database)', () => {
 
   it('finds ≥ 95% of the exact top 10 through the index for a tenant holding 1% of the rows', async () => {
     expect(await meanRecall(tenantSmall, { collection: small }, smallPoints, 'index')).toBeGreaterThanOrEqual(0.95);
+  });
+
+  it('applies the index settings inside the one search statement, and only for it', async () => {
+    const repository = bed.moduleRef.get(ChunkSearchRepository);
+    const query = { metric: 'cosine' as const, dimensions: 384, vector: Array.from(embedder.embed(queries[0] as string)), limit: K, indexed: true };
+    const scope = { collectionId: big, filter: { metadata: { group: 'rare' } } };
+    const rows = (index: { efSearch: number; maxScanTuples: number }) =>
+      as(tenantBig, owner, () => bed.prisma.$queryRaw<Array<{ id: string }>>(repository.nearestStatement(scope, query, index)));
+    // The plan these rows depend on: the HNSW scan under the settings' one-time filter.
+    const plan = await as(tenantBig, owner, async () => {
+      const statement = repository.nearestStatement(scope, query, { efSearch: 100, maxScanTuples: 50_000 });
+      const lines = await bed.prisma.$queryRaw<Array<{ 'QUERY PLAN': string }>>(Prisma.sql`EXPLAIN ${statement}`);
+      return lines.map((line) => line['QUERY PLAN']).join('\n');
+    });
+    expect(plan).toContain('One-Time Filter');
+    expect(plan).toContain('vector_chunk_384_cosine_hnsw_idx');
+    // 1% of the rows pass the filter: with the iterative scan allowed 50,000 tuples the list is full;
+    // allowed 1 tuple (and ef_search 1), the walk stops almost at once — so the values did apply.
+    expect(await rows({ efSearch: 100, maxScanTuples: 50_000 })).toHaveLength(K);
+    expect((await rows({ efSearch: 1, maxScanTuples: 1 })).length).toBeLessThan(K);
+    // set_config(…, true) in autocommit: gone after the statement, on the pooled connection too.
+    const [after] = await bed.prisma.$queryRawUnsafe<Array<{ ef: string; iterative: string }>>(`SELECT current_setting('hnsw.ef_search') AS ef, current_setting('hnsw.iterative_scan') AS iterative`);
+    expect(after).toEqual({ ef: '40', iterative: 'off' });
   });
 
   it('is exact when it chooses the exact scan for a small scope', async () => {

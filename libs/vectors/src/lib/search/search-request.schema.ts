@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_VECTOR_DIMENSIONS } from './distance-metric-sql';
 import { DEFAULT_RRF_K } from './reciprocal-rank-fusion';
 
 /** Explicit bounds of a search (README "Search"). */
@@ -35,7 +36,10 @@ const searchFields = {
   query: z
     .string()
     .max(SEARCH_LIMITS.queryMaxChars)
-    .refine((value) => value.trim().length > 0, { message: 'must not be empty' }),
+    .refine((value) => value.trim().length > 0, { message: 'must not be empty' })
+    .optional(),
+  /** A precomputed query vector (the collection's size, checked by the service): instead of `query` in vector mode, with it in hybrid mode (the text list). */
+  vector: z.array(z.number().finite()).min(1).max(MAX_VECTOR_DIMENSIONS).optional(),
   mode: z.enum(['vector', 'text', 'hybrid']).default('hybrid'),
   topK: z.number().int().min(1).max(SEARCH_LIMITS.topKMax).default(SEARCH_LIMITS.topKDefault),
   filter: searchFilterSchema.optional(),
@@ -48,10 +52,24 @@ const searchFields = {
   purpose: z.string().min(1).max(SEARCH_LIMITS.purposeMaxChars).optional(),
 };
 
+/** Vector mode: `query` or `vector`, not both; text and hybrid: `query` (hybrid may add `vector` for its vector list). */
+function checkQueryInputs(value: { mode: 'vector' | 'text' | 'hybrid'; query?: string; vector?: number[] }, ctx: z.RefinementCtx): void {
+  if (value.mode === 'vector') {
+    if (value.query === undefined && value.vector === undefined) ctx.addIssue({ code: 'custom', path: ['query'], message: 'vector mode needs query (text) or vector' });
+    if (value.query !== undefined && value.vector !== undefined) ctx.addIssue({ code: 'custom', path: ['vector'], message: 'vector mode takes query or vector, not both' });
+    return;
+  }
+  if (value.query === undefined) ctx.addIssue({ code: 'custom', path: ['query'], message: `${value.mode} mode needs query` });
+  if (value.mode === 'text' && value.vector !== undefined) ctx.addIssue({ code: 'custom', path: ['vector'], message: 'text mode takes no vector' });
+}
+
 /** The body of `POST /vectors/collections/:id/search` (the collection comes from the path). */
-export const searchBodySchema = z.object(searchFields).strict();
+export const searchBodySchema = z.object(searchFields).strict().superRefine(checkQueryInputs);
 export type SearchBody = z.output<typeof searchBodySchema>;
 
 /** A `SearchRequest` of the contract, as the service validates it for in-process callers too. */
-export const searchRequestSchema = z.object({ collection: z.string().min(1).max(256), ...searchFields }).strict();
+export const searchRequestSchema = z
+  .object({ collection: z.string().min(1).max(256), ...searchFields })
+  .strict()
+  .superRefine(checkQueryInputs);
 export type ParsedSearchRequest = z.output<typeof searchRequestSchema>;

@@ -15,6 +15,15 @@ export class SearchDimensionMismatchError extends VectorsError {
   }
 }
 
+/** A query vector in the request whose size differs from the collection's: a client's mistake (400). */
+export class QueryVectorDimensionError extends VectorsError {
+  constructor(collectionId: string, expected: number, actual: number) {
+    super('vectors.query_dimension_mismatch', 'invalid_argument', `The query vector has ${actual} dimensions, but the collection holds ${expected}-dimensional vectors.`, {
+      details: { collectionId, expected, actual },
+    });
+  }
+}
+
 /** A purpose in the request that differs from the one the request declared (X-Strata-Purpose). */
 export class SearchPurposeConflictError extends VectorsError {
   constructor(requested: string, declared: string | undefined) {

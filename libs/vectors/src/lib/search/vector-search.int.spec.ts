@@ -181,6 +181,66 @@ describe('VectorSearchService (database)', () => {
     expect(await failure(run({ purpose: 'marketing' }, tenantA, owner, 'support'))).toMatchObject({ code: 'vectors.purpose_conflict', kind: 'invalid_argument' });
   });
 
+  it('logs a vector search in the same statement that reads the chunks (ids, order, purpose)', async () => {
+    const actor = user(['viewer']);
+    // Twice: the first search counts the scope (strategy cache miss), the second reuses the choice.
+    for (const topK of [3, 2]) {
+      const result = await run({ mode: 'vector', topK, purpose: 'support' }, tenantA, actor);
+      expect(result.hits).toHaveLength(topK);
+      const rows = await bed.db.query<{ resource_type: string; resource_ids: string[]; purpose: string | null; request_id: string | null }>(
+        `SELECT resource_type, resource_ids, purpose, request_id FROM data_access_record WHERE tenant_id = $1 AND actor_id = $2 AND resource_type = 'VectorChunk' ORDER BY occurred_at DESC, id DESC LIMIT 1`,
+        [tenantA, actor.id],
+      );
+      expect(rows).toEqual([{ resource_type: 'VectorChunk', resource_ids: result.hits.map((hit) => hit.chunkId), purpose: 'support', request_id: expect.any(String) }]);
+    }
+    const collections = await bed.db.query(`SELECT resource_ids FROM data_access_record WHERE actor_id = $1 AND resource_type = 'Collection'`, [actor.id]);
+    expect(collections).toEqual([{ resource_ids: [collection] }, { resource_ids: [collection] }]);
+    // No hits (a filter that matches nothing): the collection is recorded, no empty chunk record.
+    const other = user(['viewer']);
+    expect((await run({ mode: 'vector', filter: { metadata: { lang: 'fr' } } }, tenantA, other)).hits).toEqual([]);
+    expect(await bed.db.query(`SELECT resource_type FROM data_access_record WHERE actor_id = $1`, [other.id])).toEqual([{ resource_type: 'Collection' }]);
+  });
+
+  it('returns nothing when the data access cannot be recorded (vector and hybrid)', async () => {
+    const refused = user(['viewer']);
+    // A real failure of the log's insert, for this actor only: the search must fail, not return unlogged hits.
+    await bed.db.query(`CREATE FUNCTION test_refuse_data_access() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN IF NEW.actor_id = '${refused.id}' THEN RAISE EXCEPTION 'data access log refused'; END IF; RETURN NEW; END $$`);
+    await bed.db.query(`CREATE TRIGGER test_refuse_data_access BEFORE INSERT ON data_access_record FOR EACH ROW EXECUTE FUNCTION test_refuse_data_access()`);
+    try {
+      await expect(run({ mode: 'vector', topK: 3 }, tenantA, refused)).rejects.toThrow(/data access log refused/);
+      await expect(run({ mode: 'vector', query: undefined, vector: Array.from(q), topK: 3 }, tenantA, refused)).rejects.toThrow(/data access log refused/);
+      await expect(run({ mode: 'hybrid', topK: 3 }, tenantA, refused)).rejects.toThrow(/data access log refused/);
+      expect(await bed.db.query(`SELECT 1 FROM data_access_record WHERE actor_id = $1`, [refused.id])).toEqual([]);
+      // Everyone else still searches (and is logged).
+      expect((await run({ mode: 'vector', topK: 3 })).hits).toHaveLength(3);
+    } finally {
+      await bed.db.query('DROP TRIGGER test_refuse_data_access ON data_access_record');
+      await bed.db.query('DROP FUNCTION test_refuse_data_access()');
+    }
+  });
+
+  it('searches with a precomputed query vector, checked against the collection size', async () => {
+    const byText = await run({ mode: 'vector', topK: 5 });
+    const byVector = await run({ mode: 'vector', query: undefined, vector: Array.from(q), topK: 5 });
+    expect(byVector.hits.map((hit) => hit.chunkId)).toEqual(byText.hits.map((hit) => hit.chunkId));
+    expect(byVector.hits.map((hit) => hit.score)).toEqual(byText.hits.map((hit) => hit.score));
+    // Hybrid: the vector for the vector list, the text for the text list.
+    const hybrid = await run({ mode: 'hybrid', topK: 3, vector: Array.from(farFrom(q, 7)) });
+    expect(hybrid.hits.map((hit) => hit.chunkId)).not.toEqual((await run({ mode: 'hybrid', topK: 3 })).hits.map((hit) => hit.chunkId));
+    expect(await failure(run({ mode: 'vector', query: undefined, vector: [0.1, 0.2, 0.3] }))).toMatchObject({
+      code: 'vectors.query_dimension_mismatch',
+      kind: 'invalid_argument',
+      details: { expected: 384, actual: 3 },
+    });
+    expect(await failure(run({ mode: 'vector', vector: Array.from(q) }))).toMatchObject({ kind: 'invalid_argument' }); // query and vector
+    expect(await failure(run({ mode: 'vector', query: undefined }))).toMatchObject({ kind: 'invalid_argument' }); // neither
+    expect(await failure(run({ mode: 'text', vector: Array.from(q) }))).toMatchObject({ kind: 'invalid_argument' });
+    expect(await failure(run({ mode: 'hybrid', query: undefined, vector: Array.from(q) }))).toMatchObject({ kind: 'invalid_argument' });
+    expect(await failure(run({ mode: 'vector', query: undefined, vector: [] }))).toMatchObject({ kind: 'invalid_argument' });
+    expect(await failure(run({ mode: 'vector', query: undefined, vector: ['x'] as never }))).toMatchObject({ kind: 'invalid_argument' });
+  });
+
   it('refuses readers the collection does not admit, and roles without document read', async () => {
     const restricted = await seedCollection(bed.db, { tenantId: tenantA, name: 'restricted', readerRoles: ['operator'] });
     expect(await failure(as(tenantA, user(['viewer']), () => search.search({ collection: restricted, query, mode: 'text', topK: 5 })))).toMatchObject({ code: 'vectors.collection_not_found' });

@@ -8,10 +8,10 @@ import { CollectionsService } from '../collections/collections.service';
 import { COLLECTION_SUBJECT, DOCUMENT_SUBJECT } from '../collections/vectors-permissions';
 import type { CollectionRecord, SearchHit, SearchRequest, SearchResponse, VectorSearchApi } from '../vectors.contract';
 import { ChunkSearchRepository, type ChunkRow, type ChunkScope } from './chunk-search.repository';
-import { METRIC_SQL } from './distance-metric-sql';
+import { isIndexed, METRIC_SQL } from './distance-metric-sql';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion';
 import { searchRequestSchema, SEARCH_LIMITS, type ParsedSearchRequest } from './search-request.schema';
-import { DocumentPolicyTooBroadError, SearchDimensionMismatchError, SearchPurposeConflictError, SearchTimeoutError } from './search.errors';
+import { DocumentPolicyTooBroadError, QueryVectorDimensionError, SearchDimensionMismatchError, SearchPurposeConflictError, SearchTimeoutError } from './search.errors';
 import { VectorStrategyCache } from './vector-strategy.cache';
 import { chooseVectorStrategy, efSearchFor, listDepth, VECTOR_PLAN_LIMITS, type VectorStrategy } from './vector-search-plan';
 
@@ -34,9 +34,11 @@ interface VectorList {
 /**
  * Vector, full-text and hybrid search over one collection (VectorSearchApi). Order of work: validate,
  * resolve the collection (read-authorized, readerRoles, 404 when unseen), the document read policy,
- * the query embedding (through the gateway with the collection's alias, before any transaction: a
- * model call must not hold the database) — then one read transaction with a statement timeout that
- * runs the lists and records the data access, so a search that cannot be logged returns nothing.
+ * the query vector (the caller's, or the embedding through the gateway with the collection's alias,
+ * before any database work: a model call must not hold the database) — then the lists and the
+ * data-access records, so a search that cannot be logged returns nothing: in vector mode on an
+ * indexed size, ONE autocommit statement (kNN + data-modifying CTE); otherwise one transaction with
+ * a statement timeout.
  */
 @Injectable()
 export class VectorSearchService implements VectorSearchApi {
@@ -67,28 +69,81 @@ export class VectorSearchService implements VectorSearchApi {
     return withSpan('vectors.search', { 'strata.vectors.collection_id': collection.id, 'strata.vectors.search_mode': request.mode, 'strata.vectors.top_k': request.topK }, async (span) => {
       const readableDocumentIds = await this.readableDocuments(collection.id);
       const scope: ChunkScope = { collectionId: collection.id, filter: request.filter, readableDocumentIds };
-      const queryVector = request.mode === 'text' ? undefined : await this.embedQuery(collection, request.query);
+      const queryVector = request.mode === 'text' ? undefined : await this.queryVector(collection, request);
       const depth = listDepth(request.mode, request.topK);
 
-      const { hits, strategy } = await this.inTransaction(async (tx) => {
-        const vector = queryVector ? await this.vectorList(tx, collection, scope, queryVector, depth, options.vectorStrategy ?? 'auto') : undefined;
-        if (!vector) await this.chunks.configure(tx, SEARCH_LIMITS.statementTimeoutMs);
-        const text = request.mode === 'vector' ? undefined : await this.chunks.textMatches(tx, scope, collection.textSearchConfig, request.query, depth);
-        const hits = this.rank(request, collection, vector?.rows, text);
-        // Both records in one insert, in the search's transaction: no record, no result.
-        await this.dataAccess.recordMany(
-          [
-            { resourceType: SEARCH_RESOURCE_TYPES.collection, resourceIds: [collection.id] },
-            { resourceType: SEARCH_RESOURCE_TYPES.chunk, resourceIds: hits.map((hit) => hit.chunkId) },
-          ],
-          tx,
-        );
-        return { hits, strategy: vector?.strategy };
-      });
+      const { hits, strategy } =
+        request.mode === 'vector' && queryVector && isIndexed(collection.dimensions) && !isZeroCosine(collection, queryVector)
+          ? await this.vectorSearchInOneStatement(request, collection, scope, queryVector, options.vectorStrategy ?? 'auto')
+          : await this.inTransaction(async (tx) => {
+              const vector = queryVector ? await this.vectorList(tx, collection, scope, queryVector, depth, options.vectorStrategy ?? 'auto') : undefined;
+              if (!vector) await this.chunks.configure(tx, SEARCH_LIMITS.statementTimeoutMs);
+              const text = request.mode === 'vector' || request.query === undefined ? undefined : await this.chunks.textMatches(tx, scope, collection.textSearchConfig, request.query, depth);
+              const hits = this.rank(request, collection, vector?.rows, text);
+              // Both records in one insert, in the search's transaction: no record, no result.
+              await this.dataAccess.recordMany(
+                [
+                  { resourceType: SEARCH_RESOURCE_TYPES.collection, resourceIds: [collection.id] },
+                  { resourceType: SEARCH_RESOURCE_TYPES.chunk, resourceIds: hits.map((hit) => hit.chunkId) },
+                ],
+                tx,
+              );
+              return { hits, strategy: vector?.strategy };
+            });
 
       span.setAttributes({ 'strata.vectors.result_count': hits.length, ...(strategy ? { 'strata.vectors.vector_strategy': strategy } : {}) });
       return { collectionId: collection.id, mode: request.mode, hits, tookMs: Math.round((performance.now() - started) * 100) / 100 };
     });
+  }
+
+  /**
+   * Vector mode on an indexed size: the kNN statement and its data-access records in one statement
+   * in autocommit (ChunkSearchRepository.nearestRecorded), the index settings applied inside it —
+   * one round trip, plus the capped count only when this scope's strategy is not known from a
+   * search of the last few seconds. Its work is bounded without a statement timeout: the index
+   * scan by max_scan_tuples, the exact scan by the scope's counted size (≤ exactScanMaxRows).
+   */
+  private async vectorSearchInOneStatement(
+    request: ParsedSearchRequest,
+    collection: CollectionRecord,
+    scope: ChunkScope,
+    vector: number[],
+    requested: VectorStrategy | 'auto',
+  ): Promise<{ hits: SearchHit[]; strategy: VectorStrategy }> {
+    const strategy = await this.strategyFor(this.prisma, collection, scope, requested);
+    const index = strategy === 'index' ? { efSearch: efSearchFor(request.topK), maxScanTuples: VECTOR_PLAN_LIMITS.maxScanTuples } : undefined;
+    const query = { metric: collection.metric, dimensions: collection.dimensions, vector, limit: request.topK, indexed: strategy === 'index' };
+    const rows = await this.chunks.nearestRecorded(this.prisma, scope, query, index, (chunkIds) =>
+      this.dataAccess.recordingSql([
+        { resourceType: SEARCH_RESOURCE_TYPES.collection, resourceIds: [collection.id] },
+        { resourceType: SEARCH_RESOURCE_TYPES.chunk, resourceIdsSql: chunkIds },
+      ]),
+    );
+    return { hits: this.rank(request, collection, rows, undefined), strategy };
+  }
+
+  /** Index or exact scan for the scope: from VectorStrategyCache when decided a moment ago, else by a capped count (cached). */
+  private async strategyFor(db: Prisma.TransactionClient, collection: CollectionRecord, scope: ChunkScope, requested: VectorStrategy | 'auto'): Promise<VectorStrategy> {
+    if (requested !== 'auto') return chooseVectorStrategy(collection.dimensions, 0, requested);
+    const cacheKey = VectorStrategyCache.keyOf(RequestContextStore.requireTenantId(), scope);
+    const known = cacheKey ? this.strategies.get(cacheKey, performance.now()) : undefined;
+    if (known) return known;
+    const rowsInScope = await this.chunks.countInScope(db, scope, VECTOR_PLAN_LIMITS.exactScanMaxRows + 1);
+    const strategy = chooseVectorStrategy(collection.dimensions, rowsInScope, requested);
+    if (cacheKey) this.strategies.set(cacheKey, strategy, performance.now());
+    return strategy;
+  }
+
+  /**
+   * The query vector: the caller's own (`vector`, checked against the collection's size: a 400 when
+   * it differs), or the query text's embedding through the gateway with the collection's alias.
+   */
+  private async queryVector(collection: CollectionRecord, request: ParsedSearchRequest): Promise<number[]> {
+    if (request.vector) {
+      if (request.vector.length !== collection.dimensions) throw new QueryVectorDimensionError(collection.id, collection.dimensions, request.vector.length);
+      return request.vector;
+    }
+    return this.embedQuery(collection, request.query as string);
   }
 
   /** The query's embedding, checked against the collection's size (the alias may have been re-pointed since). */
@@ -107,7 +162,7 @@ export class VectorSearchService implements VectorSearchApi {
     const count = requested === 'auto' && !known ? { scope, cap: VECTOR_PLAN_LIMITS.exactScanMaxRows + 1 } : undefined;
     const rowsInScope = await this.chunks.configure(tx, SEARCH_LIMITS.statementTimeoutMs, index, count);
     // A zero vector (a query without words for a lexical embedder) has no cosine direction: nothing is near it.
-    if (collection.metric === 'cosine' && vector.every((value) => value === 0)) return { rows: [], strategy: 'exact' };
+    if (isZeroCosine(collection, vector)) return { rows: [], strategy: 'exact' };
     const strategy = known ?? chooseVectorStrategy(collection.dimensions, rowsInScope ?? 0, requested);
     if (cacheKey && !known) this.strategies.set(cacheKey, strategy, performance.now());
     const rows = await this.chunks.nearest(tx, scope, { metric: collection.metric, dimensions: collection.dimensions, vector, limit: depth, indexed: strategy === 'index' });
@@ -190,6 +245,11 @@ export class VectorSearchService implements VectorSearchApi {
       throw error;
     }
   }
+}
+
+/** A zero vector (a query without words for a lexical embedder) has no cosine direction: nothing is near it. */
+function isZeroCosine(collection: CollectionRecord, vector: readonly number[]): boolean {
+  return collection.metric === 'cosine' && vector.every((value) => value === 0);
 }
 
 function isStatementTimeout(error: unknown): boolean {
