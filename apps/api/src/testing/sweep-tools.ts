@@ -1,12 +1,13 @@
 import { Global, Injectable, Module, type DynamicModule, type OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { AuditLog } from '@strata/governance';
-import { RUN_FAULT_INJECTOR, RUN_BOUNDARIES, ToolRegistry, type RunBoundary, type RunFaultInjector, type ToolDescriptor, type ToolInvocation, type ToolOutcome, type ToolProvider, type ToolReference } from '@strata/context';
+import { NO_FAULTS, RUN_FAULT_INJECTOR, RunWorker, ToolRegistry, type ToolDescriptor, type ToolInvocation, type ToolOutcome, type ToolProvider, type ToolReference } from '@strata/context';
+import type { RunCrashPlans } from './run-crash-plans';
 
 /**
  * Test support for the crash-point sweep: a tool provider (through the registry's extension port)
- * whose tools have each execution kind, with effects the test can count, and a fault injector that
- * kills its own process at a named run boundary. Used by the sweep's worker child process and by
+ * whose tools have each execution kind, with effects the test can count, and the per-run crash plans
+ * (run-crash-plans.ts) as the fault injector. Used by the sweep's worker child process and by
  * the test's API (which only needs the tools to resolve).
  */
 const TOOLS: Record<string, { execution: ToolDescriptor['execution']; description: string }> = {
@@ -65,43 +66,35 @@ export class SweepToolProvider implements ToolProvider {
   }
 }
 
-/** `STRATA_CRASH_AT=<boundary>:<n>`: SIGKILL this process the n-th time the boundary is reached. */
-export function crashInjector(spec: string | undefined): RunFaultInjector {
-  if (!spec) return { reached: () => undefined };
-  const [boundary, count] = spec.split(':');
-  if (!(RUN_BOUNDARIES as readonly string[]).includes(boundary ?? '')) throw new Error(`STRATA_CRASH_AT names no boundary: ${spec}`);
-  let left = Number(count ?? '1');
-  return {
-    reached(reached: RunBoundary) {
-      if (reached !== boundary) return;
-      left -= 1;
-      if (left === 0) process.kill(process.pid, 'SIGKILL');
-    },
-  };
-}
-
 @Injectable()
 class SweepToolsRegistration implements OnModuleInit {
   constructor(private readonly moduleRef: ModuleRef) {}
   receiverUrl = '';
+  crashPlans: RunCrashPlans | undefined;
 
   onModuleInit(): void {
     const registry = this.moduleRef.get(ToolRegistry, { strict: false });
     registry.register(new SweepToolProvider(this.moduleRef.get(AuditLog, { strict: false }), this.receiverUrl));
+    if (this.crashPlans) {
+      const worker = this.moduleRef.get(RunWorker, { strict: false });
+      this.crashPlans.activeRuns = () => worker.activeRunIds();
+    }
   }
 }
 
 @Global()
 @Module({})
 export class SweepToolsModule {
-  static forRoot(options: { receiverUrl: string; crashAt?: string }): DynamicModule {
+  /** `crashPlans`: the sweep's per-run kill points and boundary record (RunCrashPlans); without it boundaries do nothing. */
+  static forRoot(options: { receiverUrl: string; crashPlans?: RunCrashPlans }): DynamicModule {
     return {
       module: SweepToolsModule,
       providers: [
-        { provide: RUN_FAULT_INJECTOR, useValue: crashInjector(options.crashAt) },
+        { provide: RUN_FAULT_INJECTOR, useValue: options.crashPlans ?? NO_FAULTS },
         {
           provide: SweepToolsRegistration,
-          useFactory: (moduleRef: ModuleRef) => Object.assign(new SweepToolsRegistration(moduleRef), { receiverUrl: options.receiverUrl }),
+          useFactory: (moduleRef: ModuleRef) =>
+            Object.assign(new SweepToolsRegistration(moduleRef), { receiverUrl: options.receiverUrl, crashPlans: options.crashPlans }),
           inject: [ModuleRef],
         },
       ],

@@ -73,10 +73,12 @@ export class OntologyActionToolProvider implements ToolProvider {
     if (typeof actionTypeId !== 'string') return { status: 'error', content: { error: 'unresolved action type' }, error: { code: 'context.unknown_tool', message: 'The tool names no action type.' } };
     const requestId = requestIdOf(invocation.idempotencyKey);
     return RequestContextStore.with({ requestId }, async () => {
+      // A call repeated after a crash gets the first call's outcome, exactly (not marked as a
+      // repeat): the resumed run must continue as if it had never been interrupted.
       const earlier = await this.actions.findByRequestId(requestId);
-      if (earlier) return outcomeOf(earlier, earlier.approvalId, true);
+      if (earlier) return outcomeOf(earlier, earlier.approvalId);
       const applied = await this.actions.apply(actionTypeId, { parameters: invocation.arguments });
-      return outcomeOf(applied.action, applied.status === 'awaiting_approval' ? applied.approvalId : null, false);
+      return outcomeOf(applied.action, applied.status === 'awaiting_approval' ? applied.approvalId : null);
     });
   }
 
@@ -98,8 +100,8 @@ function requestIdOf(idempotencyKey: string): string {
   return idempotencyKey.length <= REQUEST_ID_MAX ? idempotencyKey : `tool-call:${createHash('sha256').update(idempotencyKey).digest('hex')}`;
 }
 
-function outcomeOf(action: ActionView, approvalId: string | null, replayed: boolean): ToolOutcome {
-  const base = { actionId: action.id, actionType: action.actionType.apiName, ...(replayed ? { replayed: true } : {}) };
+function outcomeOf(action: ActionView, approvalId: string | null): ToolOutcome {
+  const base = { actionId: action.id, actionType: action.actionType.apiName };
   switch (action.status) {
     case 'applied':
     case 'reverted':
