@@ -148,16 +148,20 @@ async function call<T>(base: string, key: string, method: string, route: string,
 }
 
 /** Reads the run's event stream (SSE) until its terminal event. */
+/**
+ * Follows the run to its end as a client does, on its event stream (which ends after the terminal
+ * event), rather than polling the run: polling every few ms would add API work of the bench's own
+ * to the very process whose per-step overhead is measured.
+ */
 async function waitForRun(base: string, key: string, runId: string): Promise<string> {
-  let last: unknown;
-  for (let attempt = 0; attempt < 3000; attempt += 1) {
-    const run = await call<{ status: string; run?: { status: string } }>(base, key, 'GET', `/context/runs/${runId}`);
-    last = run;
-    const status = run.run?.status ?? run.status;
-    if (['completed', 'failed', 'cancelled', 'limit_exceeded'].includes(status)) return status;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`run ${runId} did not finish: ${JSON.stringify(last).slice(0, 3000)}`);
+  const response = await fetch(`${base}/context/runs/${runId}/events`, {
+    headers: { authorization: `Bearer ${key}`, accept: 'text/event-stream' },
+    signal: AbortSignal.timeout(120_000),
+  });
+  if (!response.ok || !response.body) throw new Error(`the event stream of run ${runId} answered ${response.status}`);
+  for await (const chunk of response.body) void chunk;
+  const run = await call<{ status: string }>(base, key, 'GET', `/context/runs/${runId}`);
+  return run.status;
 }
 
 interface SpanNode {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { newId, RequestContextStore } from '@strata/kernel';
-import type { PrismaService } from '@strata/db';
+import { PrismaService } from '@strata/db';
 import { createTestDatabase, type TestDatabase } from '@strata/testing';
 import { FusedCheckpointsRepository } from './fused-checkpoints.repository';
 
@@ -11,6 +11,7 @@ import { FusedCheckpointsRepository } from './fused-checkpoints.repository';
 describe('FusedCheckpointsRepository (database)', () => {
   let db: TestDatabase;
   let repository: FusedCheckpointsRepository;
+  let prisma: PrismaService;
   const tenantId = newId();
   const otherTenant = newId();
   let sessionId: string;
@@ -42,10 +43,12 @@ describe('FusedCheckpointsRepository (database)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    repository = new FusedCheckpointsRepository(db.prisma as unknown as PrismaService);
+    prisma = new PrismaService(db.runtime);
+    repository = new FusedCheckpointsRepository(prisma);
   });
 
   afterAll(async () => {
+    await prisma?.$disconnect();
     await db?.close();
   });
 

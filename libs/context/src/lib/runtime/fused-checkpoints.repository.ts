@@ -47,9 +47,10 @@ interface StateRow {
 /**
  * The two checkpoints every agent step takes — after the model call, after each tool result — each
  * as ONE statement (data-modifying CTEs, autocommit): the fence, the step's rows, the conversation
- * messages, the run's counters and the durable events, all or nothing. On a busy API process a
- * round trip costs far more than these writes (the benchmark in docs/benchmarks.md), so the
- * transaction with six or seven statements each became one.
+ * messages, the run's counters and the durable events, all or nothing. A round trip costs more
+ * than these writes (the benchmark in docs/benchmarks.md), so the transaction with six or seven
+ * statements each became one, sent past the ORM's query path as a prepared statement
+ * (`PrismaService.queryDirect`: parsed and planned once per connection).
  *
  * The fence is the first CTE, an `UPDATE … WHERE lease_owner = $owner AND status = 'running' AND
  * NOT cancel_requested RETURNING`: it takes the run's row lock (re-checked after any concurrent
@@ -72,7 +73,7 @@ export class FusedCheckpointsRepository {
   ): Promise<FusedCheckpointResult | null> {
     const tenantId = RequestContextStore.requireTenantId();
     const stamped = stampEvents(events);
-    const rows = await this.prisma.$queryRaw<StateRow[]>`
+    const rows = await this.prisma.queryDirect<StateRow>(Prisma.sql`
       WITH f AS (
         UPDATE context_run SET steps = ${run.steps}::int, tokens = tokens + ${step.tokens}::int, cost_usd = cost_usd + ${step.costUsd}::double precision,
           active_ms = ${run.activeMs}::int, next_event_seq = next_event_seq + ${stamped.count}::int, updated_at = now()
@@ -90,7 +91,7 @@ export class FusedCheckpointsRepository {
           c->>'argumentsRaw', 'pending', c->>'idempotencyKey'
         FROM f, jsonb_array_elements(${JSON.stringify(calls)}::jsonb) AS c
       ), ${messagesAndEvents(fence.runId, tenantId, message.sessionId, [{ id: message.id, message: message.message, untrusted: false }], stamped)}
-      SELECT ${STATE_SELECT} FROM f`;
+      SELECT ${STATE_SELECT} FROM f`, { prepared: 'context_model_step' });
     return resultOf(rows, fence.runId, tenantId, stamped);
   }
 
@@ -108,7 +109,7 @@ export class FusedCheckpointsRepository {
   ): Promise<FusedCheckpointResult | null> {
     const tenantId = RequestContextStore.requireTenantId();
     const stamped = stampEvents(events);
-    const rows = await this.prisma.$queryRaw<StateRow[]>`
+    const rows = await this.prisma.queryDirect<StateRow>(Prisma.sql`
       WITH f AS (
         UPDATE context_run SET active_ms = ${run.activeMs}::int, next_event_seq = next_event_seq + ${stamped.count}::int, updated_at = now()
         WHERE id = ${fence.runId}::uuid AND tenant_id = ${tenantId}::uuid AND lease_owner = ${fence.owner} AND status = 'running' AND NOT cancel_requested
@@ -120,7 +121,7 @@ export class FusedCheckpointsRepository {
         UPDATE context_run_step SET status = 'completed', completed_at = ${completeStep?.completedAt ?? null}::timestamptz
         WHERE id = ${completeStep?.id ?? null}::uuid AND tenant_id = ${tenantId}::uuid AND EXISTS (SELECT 1 FROM f)
       ), ${messagesAndEvents(fence.runId, tenantId, message.sessionId, [{ id: message.id, message: message.message, untrusted: true }], stamped)}
-      SELECT ${STATE_SELECT} FROM f`;
+      SELECT ${STATE_SELECT} FROM f`, { prepared: 'context_tool_result' });
     return resultOf(rows, fence.runId, tenantId, stamped);
   }
 }
