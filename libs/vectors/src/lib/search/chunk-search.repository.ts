@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Prisma } from '@strata/db';
+import { Prisma, type PrismaService } from '@strata/db';
 import { RequestContextStore } from '@strata/kernel';
 import type { DistanceMetric, SearchFilter } from '../vectors.contract';
 import { distanceSql, indexPredicateSql } from './distance-metric-sql';
@@ -96,8 +96,10 @@ export class ChunkSearchRepository {
    * when it ends. No statement timeout: callers use this only for plans whose work is bounded
    * (the index scan by max_scan_tuples, the exact scan by the counted size of the scope).
    */
-  async nearestRecorded(db: Prisma.TransactionClient, scope: ChunkScope, query: NearestQuery, index: IndexScanSettings | undefined, record: (chunkIds: Prisma.Sql) => Prisma.Sql): Promise<ChunkRow[]> {
-    return db.$queryRaw<ChunkRow[]>(this.nearestSql(scope, query, index, record));
+  async nearestRecorded(db: PrismaService, scope: ChunkScope, query: NearestQuery, index: IndexScanSettings | undefined, record: (chunkIds: Prisma.Sql) => Prisma.Sql): Promise<ChunkRow[]> {
+    // Autocommit, one statement: past the ORM's query path (about 0.7 ms of a search's fixed cost).
+    const rows = await db.queryDirect<ChunkRow>(this.nearestSql(scope, query, index, record));
+    return rows.map((row) => ({ ...row, raw: Number(row.raw) }));
   }
 
   /**
