@@ -74,12 +74,12 @@ export class FusedCheckpointsRepository {
     const tenantId = RequestContextStore.requireTenantId();
     const stamped = stampEvents(events);
     const rows = await this.prisma.queryDirect<StateRow>(Prisma.sql`
-      WITH f AS (
-        UPDATE context_run SET steps = ${run.steps}::int, tokens = tokens + ${step.tokens}::int, cost_usd = cost_usd + ${step.costUsd}::double precision,
-          active_ms = ${run.activeMs}::int, next_event_seq = next_event_seq + ${stamped.count}::int, updated_at = now()
-        WHERE id = ${fence.runId}::uuid AND tenant_id = ${tenantId}::uuid AND lease_owner = ${fence.owner} AND status = 'running' AND NOT cancel_requested
-        RETURNING ${STATE_COLUMNS}, next_event_seq - ${stamped.count}::int AS first_event
-      ), step AS (
+      WITH ${fenceCte(
+        fence,
+        tenantId,
+        Prisma.sql`steps = ${run.steps}::int, tokens = tokens + ${step.tokens}::int, cost_usd = cost_usd + ${step.costUsd}::double precision, active_ms = ${run.activeMs}::int`,
+        stamped.count,
+      )}, step AS (
         INSERT INTO context_run_step (id, tenant_id, run_id, "index", status, messages, tools, report, output, tokens, cost_usd, trace_id, started_at, completed_at)
         SELECT ${step.id}::uuid, ${tenantId}::uuid, ${fence.runId}::uuid, ${step.index}::int, 'tools', ${JSON.stringify(step.messages)}::jsonb,
           ${JSON.stringify(step.tools)}::jsonb, ${JSON.stringify(step.report)}::jsonb, ${JSON.stringify(step.output)}::jsonb, ${step.tokens}::int,
@@ -110,11 +110,7 @@ export class FusedCheckpointsRepository {
     const tenantId = RequestContextStore.requireTenantId();
     const stamped = stampEvents(events);
     const rows = await this.prisma.queryDirect<StateRow>(Prisma.sql`
-      WITH f AS (
-        UPDATE context_run SET active_ms = ${run.activeMs}::int, next_event_seq = next_event_seq + ${stamped.count}::int, updated_at = now()
-        WHERE id = ${fence.runId}::uuid AND tenant_id = ${tenantId}::uuid AND lease_owner = ${fence.owner} AND status = 'running' AND NOT cancel_requested
-        RETURNING ${STATE_COLUMNS}, next_event_seq - ${stamped.count}::int AS first_event
-      ), tc AS (
+      WITH ${fenceCte(fence, tenantId, Prisma.sql`active_ms = ${run.activeMs}::int`, stamped.count)}, tc AS (
         UPDATE context_tool_call SET status = 'done', outcome = ${JSON.stringify(call.outcome)}::jsonb, completed_at = ${call.completedAt}::timestamptz
         WHERE id = ${call.id}::uuid AND tenant_id = ${tenantId}::uuid AND EXISTS (SELECT 1 FROM f)
       ), st AS (
@@ -128,6 +124,18 @@ export class FusedCheckpointsRepository {
 
 const STATE_COLUMNS = Prisma.sql`status, lease_owner, cancel_requested, cancel_reason, waiting_kind, waiting_approval_id, steps, tokens, cost_usd, extra_budget_usd, active_ms, next_event_seq, attempts`;
 const STATE_SELECT = Prisma.sql`f.*, (SELECT array_agg(seq ORDER BY seq) FROM m) AS message_seqs`;
+
+/**
+ * The fence, as CTE `f`: the run's row updated (`set`, the event counter) only while this worker
+ * holds the lease of a running, uncancelled run of this tenant; returns the state and `first_event`.
+ */
+function fenceCte(fence: CheckpointFence, tenantId: string, set: Prisma.Sql, eventCount: number): Prisma.Sql {
+  return Prisma.sql`f AS (
+        UPDATE context_run SET ${set}, next_event_seq = next_event_seq + ${eventCount}::int, updated_at = now()
+        WHERE id = ${fence.runId}::uuid AND tenant_id = ${tenantId}::uuid AND lease_owner = ${fence.owner} AND status = 'running' AND NOT cancel_requested
+        RETURNING ${STATE_COLUMNS}, next_event_seq - ${eventCount}::int AS first_event
+      )`;
+}
 
 interface StampedEvents {
   count: number;
