@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { PrismaClient, type Prisma } from '../../generated/prisma/client';
 import { DATABASE_RUNTIME } from './database.tokens';
@@ -14,6 +14,8 @@ import type { DatabaseRuntime } from '../database-runtime';
 @Injectable()
 export class PrismaService extends PrismaClient {
   private readonly pool: pg.Pool;
+  /** Prepared statements only on a server: PGlite serves every connection from ONE session. */
+  private readonly prepares: boolean;
 
   constructor(@Inject(DATABASE_RUNTIME) runtime: DatabaseRuntime) {
     const pool = new pg.Pool({ connectionString: runtime.url, max: runtime.poolMax });
@@ -22,6 +24,7 @@ export class PrismaService extends PrismaClient {
     pool.on('error', () => undefined);
     super({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
     this.pool = pool;
+    this.prepares = runtime.mode === 'server';
   }
 
   /** Disconnects Prisma and ends the pool (also when only queryDirect used it). */
@@ -33,21 +36,29 @@ export class PrismaService extends PrismaClient {
   /**
    * One statement on Prisma's own pool, past the ORM's query path: for the few hot statements
    * where that path costs more than the statement (an agent step's checkpoints, docs/benchmarks.md).
-   * With `prepared`, the statement is parsed and planned once per connection and then only
-   * executed (for a statement of fixed text: the name is derived from it, so a different text
-   * never reuses another's plan). Rows come as `pg` returns them (snake_case columns, bigint and
-   * numeric as strings). Autocommit only: never call it inside a Prisma transaction — on the
-   * embedded database the pool has one connection, which that transaction holds.
+   * With `prepared` (on a server), the statement is parsed and planned once per connection and then
+   * only executed. Its name is derived from the text and made unique per connection, so no two
+   * texts share a plan and no connection meets a name another one prepared (PGlite's socket serves
+   * all connections from one session, where names would collide; on the embedded database nothing
+   * is prepared, since its reconnects would leave statements behind in that session). Rows come as
+   * `pg` returns them (snake_case columns, bigint and numeric as strings). Autocommit only: never
+   * call it inside a Prisma transaction — on the embedded database the pool has one connection,
+   * which that transaction holds.
    */
   async queryDirect<T>(sql: Prisma.Sql, options: { prepared?: string } = {}): Promise<T[]> {
     const values = sql.values as unknown[];
-    const result = options.prepared
-      ? await this.pool.query({ name: this.statementName(options.prepared, sql.text), text: sql.text, values })
-      : await this.pool.query(sql.text, values);
-    return result.rows as T[];
+    if (!options.prepared || !this.prepares) return (await this.pool.query(sql.text, values)).rows as T[];
+    const client = await this.pool.connect();
+    try {
+      const name = `${this.statementName(options.prepared, sql.text)}_${this.connectionTag(client)}`;
+      return (await client.query({ name, text: sql.text, values })).rows as T[];
+    } finally {
+      client.release();
+    }
   }
 
   private readonly statementNames = new Map<string, string>();
+  private readonly connectionTags = new WeakMap<pg.PoolClient, string>();
 
   private statementName(prefix: string, text: string): string {
     let name = this.statementNames.get(text);
@@ -57,5 +68,14 @@ export class PrismaService extends PrismaClient {
       if (this.statementNames.size < 256) this.statementNames.set(text, name);
     }
     return name;
+  }
+
+  private connectionTag(client: pg.PoolClient): string {
+    let tag = this.connectionTags.get(client);
+    if (!tag) {
+      tag = randomBytes(6).toString('hex');
+      this.connectionTags.set(client, tag);
+    }
+    return tag;
   }
 }
