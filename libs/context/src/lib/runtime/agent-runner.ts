@@ -43,7 +43,9 @@ type Emit = (type: RunEventType, data: Record<string, unknown>) => void;
 type Patch = (data: Prisma.ContextRunUncheckedUpdateManyInput) => void;
 type Flow = 'continue' | 'stop';
 /** A model step that asked for tools: its step and pending calls as just written (no read back). */
-type ToolsNext = { step: StepRow; calls: ToolCallRow[] };
+type ToolsNext = { step: StepRef; calls: ToolCallRow[] };
+/** What the tool calls of a step need of it (a read row, or what the model step just wrote). */
+type StepRef = Pick<StepRow, 'id' | 'index' | 'tokens' | 'costUsd'>;
 
 /** A run that keeps failing on resume (a bug, a poisoned input) stops after this many worker attempts. */
 export const MAX_RUN_ATTEMPTS = 25;
@@ -265,8 +267,7 @@ export class AgentRunner {
         this.faults.reached('after_model_checkpoint');
         const at = this.clock.now();
         return {
-          // Only what the tool calls read of the step (id, index, tokens, cost); the JSON columns are not parsed back.
-          step: { ...step, tenantId: run.tenantId, runId: run.id, status: 'tools', messages: null, tools: null, report: null, output: null, completedAt: null } as unknown as StepRow,
+          step: { id: step.id, index: stepIndex, tokens, costUsd },
           calls: calls.map((call) => ({ ...call, tenantId: run.tenantId, runId: run.id, stepIndex, status: 'pending', approvalId: null, outcome: null, createdAt: at, completedAt: null })),
         };
       }
@@ -388,7 +389,7 @@ export class AgentRunner {
 
   // ---- tool calls ----
 
-  private async runToolCalls(segment: Segment, step: StepRow, byName: Map<string, ToolDescriptor>, written?: ToolCallRow[]): Promise<Flow> {
+  private async runToolCalls(segment: Segment, step: StepRef, byName: Map<string, ToolDescriptor>, written?: ToolCallRow[]): Promise<Flow> {
     const calls = written ?? (await this.repository.toolCalls(segment.run.id, undefined, step.index));
     const open = calls.filter((call) => call.status !== 'done');
     for (const call of open) {
@@ -416,7 +417,7 @@ export class AgentRunner {
     return 'continue';
   }
 
-  private async runToolCall(segment: Segment, step: StepRow, call: ToolCallRow, byName: Map<string, ToolDescriptor>): Promise<Flow> {
+  private async runToolCall(segment: Segment, step: StepRef, call: ToolCallRow, byName: Map<string, ToolDescriptor>): Promise<Flow> {
     const run = segment.run;
     const descriptor = byName.get(call.name);
     if (!descriptor) {
@@ -801,7 +802,7 @@ class Segment {
   /** The session's conversation as this segment last wrote it; null until read (or after a write it did not track). */
   conversation: ConversationMessage[] | null = null;
   /** The step whose last open call is running (its checkpoint closes the step), and the last step so closed. */
-  closing: StepRow | null = null;
+  closing: StepRef | null = null;
   closedStepId: string | null = null;
 
   constructor(

@@ -197,10 +197,6 @@ export class RuntimeRepository {
     return this.prisma.contextRunStep.findFirst({ where: { runId, index, tenantId: RequestContextStore.requireTenantId() } });
   }
 
-  createStep(data: Omit<Prisma.ContextRunStepUncheckedCreateInput, 'tenantId'>, tx: Prisma.TransactionClient): Promise<StepRow> {
-    return tx.contextRunStep.create({ data: { ...data, tenantId: RequestContextStore.requireTenantId() } });
-  }
-
   /**
    * The model step's writes in ONE statement (data-modifying CTEs): the step row, its pending tool
    * calls and the assistant message (advancing the session's sequence). A checkpoint pays a round
@@ -239,10 +235,6 @@ export class RuntimeRepository {
     if (rows.length !== 1) throw new Error(`session ${session.sessionId} not found while recording step ${step.index}`);
   }
 
-  updateStep(id: string, data: Prisma.ContextRunStepUncheckedUpdateInput, tx: Prisma.TransactionClient): Promise<StepRow> {
-    return tx.contextRunStep.update({ where: { id }, data });
-  }
-
   /** Updates a step without reading it back. */
   async patchStep(id: string, data: Prisma.ContextRunStepUncheckedUpdateManyInput, tx: Prisma.TransactionClient): Promise<void> {
     await tx.contextRunStep.updateMany({ where: { id, tenantId: RequestContextStore.requireTenantId() }, data });
@@ -253,12 +245,6 @@ export class RuntimeRepository {
       where: { runId, tenantId: RequestContextStore.requireTenantId(), ...(stepIndex === undefined ? {} : { stepIndex }) },
       orderBy: [{ stepIndex: 'asc' }, { position: 'asc' }],
     });
-  }
-
-  async createToolCalls(rows: Array<Omit<Prisma.ContextToolCallCreateManyInput, 'tenantId' | 'id'>>, tx: Prisma.TransactionClient): Promise<void> {
-    if (rows.length === 0) return;
-    const tenantId = RequestContextStore.requireTenantId();
-    await tx.contextToolCall.createMany({ data: rows.map((row) => ({ ...row, id: newId(), tenantId })) });
   }
 
   updateToolCall(id: string, data: Prisma.ContextToolCallUncheckedUpdateInput, tx: Prisma.TransactionClient): Promise<ToolCallRow> {

@@ -98,8 +98,7 @@ export class ChunkSearchRepository {
    */
   async nearestRecorded(db: PrismaService, scope: ChunkScope, query: NearestQuery, index: IndexScanSettings | undefined, record: (chunkIds: Prisma.Sql) => Prisma.Sql): Promise<ChunkRow[]> {
     // Autocommit, one statement: past the ORM's query path (about 0.7 ms of a search's fixed cost).
-    const rows = await db.queryDirect<ChunkRow>(this.nearestSql(scope, query, index, record));
-    return rows.map((row) => ({ ...row, raw: Number(row.raw) }));
+    return db.queryDirect<ChunkRow>(this.nearestSql(scope, query, index, record));
   }
 
   /**
