@@ -29,9 +29,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import pg from 'pg';
 import { startFakeProvider, type FakeReply, type RecordedRequest } from '@strata/testing';
 import { runMastraTask, type MastraStep } from './context/mastra-loop';
+import { createBenchDatabase } from './bench-database';
 import { startServer, type ServerProcess } from './model-gateway/server-process';
 
 const RUNS = Number(process.env['BENCH_CONTEXT_RUNS'] ?? 30);
@@ -174,26 +174,6 @@ interface SpanNode {
   attributes: Record<string, unknown> | null;
 }
 
-async function createBenchDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `strata_context_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
 /** The run's trace from the trace API, once the trace store has every step (it writes in batches). */
 async function traceOf(base: string, key: string, runId: string): Promise<SpanNode[]> {
   for (let attempt = 0; attempt < 400; attempt += 1) {
@@ -265,7 +245,7 @@ function asReadable(nodes: SpanNode[]): ReadableSpan[] {
 
 async function strataBench(): Promise<{ samples: StepSample[]; runMs: number[]; loop: number[]; database: string; breakdown: Array<{ name: string; msPerStep: number }> }> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'strata-context-bench-'));
-  const database = process.env['BENCH_DATABASE_URL'] ? await createBenchDatabase(process.env['BENCH_DATABASE_URL']) : null;
+  const database = process.env['BENCH_DATABASE_URL'] ? await createBenchDatabase(process.env['BENCH_DATABASE_URL'], 'context_bench') : null;
   const fake = await startFakeProvider('openai');
   fake.respondWith(scriptedReply);
   let server: ServerProcess | undefined;

@@ -18,8 +18,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
 import { pacedLoad, percentile, type PacedTarget } from './model-gateway/paced-load';
+import { createBenchDatabase } from './bench-database';
 import { startServer, waitForHttp, type ServerProcess } from './model-gateway/server-process';
 import { accountedRequests, setUpStrata } from './model-gateway/strata-setup';
 
@@ -89,31 +89,11 @@ async function closedLoop(endpoint: Endpoint, mode: Mode, connections: number, d
   return result;
 }
 
-async function createBenchDatabase(serverUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `strata_gateway_bench_${process.pid}`;
-  const admin = new pg.Client({ connectionString: serverUrl });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: serverUrl });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
-
 async function main(): Promise<void> {
   const servers: ServerProcess[] = [];
   const loadBefore = os.loadavg();
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'strata-gateway-bench-'));
-  const database = process.env['BENCH_DATABASE_URL'] ? await createBenchDatabase(process.env['BENCH_DATABASE_URL']) : null;
+  const database = process.env['BENCH_DATABASE_URL'] ? await createBenchDatabase(process.env['BENCH_DATABASE_URL'], 'gateway_bench') : null;
   try {
     progress('starting the mock upstream…');
     const mock = await startServer('mock', ['--import', 'tsx', 'bench/model-gateway/mock-upstream.ts'], { ready: (out) => /MOCK_LISTENING \d+/.test(out) });

@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
+import { createBenchDatabase } from '../bench-database';
 import { startServer } from './server-process';
 import { setUpStrata } from './strata-setup';
 
@@ -42,12 +43,11 @@ function packageOf(url: string, name: string): string {
 async function main(): Promise<void> {
   const serverUrl = process.env['BENCH_DATABASE_URL'];
   if (!serverUrl) throw new Error('BENCH_DATABASE_URL is required');
-  const name = `strata_gateway_profile_${process.pid}`;
+  const database = await createBenchDatabase(serverUrl, 'gateway_profile');
+  const name = new URL(database.url).pathname.slice(1);
+  // For the database's statistics (pg_stat_database) while the load runs.
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
   const profDir = await mkdtemp(path.join(DIR, 'strata-prof-'));
   const mock = await startServer('mock', ['--import', 'tsx', 'bench/model-gateway/mock-upstream.ts'], { ready: (out) => /MOCK_LISTENING \d+/.test(out) });
   const mockUrl = `http://127.0.0.1:${/MOCK_LISTENING (\d+)/.exec(mock.output())?.[1]}`;
@@ -60,7 +60,7 @@ async function main(): Promise<void> {
       STRATA_BOOTSTRAP: 'always',
       STRATA_ADMIN_DIST: '',
       LOG_LEVEL: 'warn',
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: database.url,
       ...(process.env['STRATA_API_WORKERS'] ? { STRATA_API_WORKERS: process.env['STRATA_API_WORKERS'] } : {}),
     },
     // Several API workers: worker 1 prints the key before the others listen; wait for all.
@@ -104,8 +104,8 @@ async function main(): Promise<void> {
   } finally {
     await strata.stop();
     await mock.stop();
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await admin.end();
+    await database.drop();
   }
   for (const file of (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile'))) {
     const profile = JSON.parse(await readFile(path.join(profDir, file), 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[]; endTime: number; startTime: number };
