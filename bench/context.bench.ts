@@ -25,7 +25,7 @@
  * BENCH_CONTEXT_WARMUP (default 5), BENCH_LOG_LEVEL (Strata's, default warn).
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
@@ -317,6 +317,8 @@ async function strataBench(): Promise<{ samples: StepSample[]; runMs: number[]; 
     const loop: number[] = [];
     for (const runId of measured) {
       const nodes = await traceOf(base, key, runId);
+      // BENCH_DUMP_TRACE=<file>: each measured run's spans (name, offset, duration) as one JSON line, to read a step's timeline.
+      if (process.env['BENCH_DUMP_TRACE']) await appendFile(process.env['BENCH_DUMP_TRACE'], JSON.stringify(nodes.map(({ name, offsetMs, durationMs }) => ({ name, offsetMs, durationMs }))) + '\n');
       spans.push(...asReadable(nodes));
       loop.push(...loopOverheads(nodes));
     }
