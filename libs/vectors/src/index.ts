@@ -16,6 +16,7 @@ export { ALLOWED_MEDIA_TYPES, IMAGE_MEDIA_TYPES, TEXT_MEDIA_TYPES } from './lib/
 export { VECTORS_CONFIG } from './lib/vectors-config';
 // Search (search/): vector kNN, full text and hybrid (reciprocal rank fusion) over a collection.
 export { VectorSearchService, SEARCH_RESOURCE_TYPES, type SearchOptions } from './lib/search/vector-search.service';
+export { SearchApiLane, type SearchLaneRoute } from './lib/search/search-api.lane';
 export { SEARCH_LIMITS } from './lib/search/search-request.schema';
 export { VECTOR_PLAN_LIMITS, type VectorStrategy } from './lib/search/vector-search-plan';
 export { INDEXED_DIMENSIONS } from './lib/search/distance-metric-sql';

@@ -2,11 +2,13 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { V1ApiLane } from '@strata/model-gateway';
 import { createMetricsHandler, getTelemetry } from '@strata/observability';
+import { SearchApiLane } from '@strata/vectors';
 import { serveAdmin } from './admin/admin-static';
 import { AppModule, type AppModuleOptions } from './app.module';
 import { assignRequestId } from './http/request-context.middleware';
-import { attachV1ApiLane } from './http/v1-api-lane.attach';
+import { attachHttpLanes } from './http/http-lanes.attach';
 import { setUpOpenApi } from './openapi/openapi';
 
 /**
@@ -47,8 +49,9 @@ export async function createApiApp(options: AppModuleOptions): Promise<NestExpre
     },
   });
   app.use(securityHeaders);
-  // The hot /v1 model routes skip Express and Nest's per-request pipeline (same edge, same checks).
-  attachV1ApiLane(app, { bodyLimit: config.STRATA_BODY_LIMIT, securityHeaders });
+  // The hot routes (the /v1 model routes, vector search) skip Express and Nest's per-request
+  // pipeline: same edge, same checks (http/http-lanes.attach.ts).
+  attachHttpLanes(app, { bodyLimit: config.STRATA_BODY_LIMIT, securityHeaders }, [app.get(V1ApiLane), app.get(SearchApiLane)]);
   app.useBodyParser('json', { limit: config.STRATA_BODY_LIMIT });
   app.useBodyParser('urlencoded', { limit: config.STRATA_BODY_LIMIT, extended: false });
 

@@ -1,5 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HashingEmbeddingModel } from '@strata/model-gateway';
+import { SearchApiLane } from '@strata/vectors';
 import { startApiHarness, type ApiHarness } from '../testing/api-harness';
 
 interface Hit {
@@ -80,6 +81,7 @@ describe('vector search over HTTP', () => {
   });
 
   afterAll(() => api?.close());
+  afterEach(() => vi.restoreAllMocks());
 
   it('finds the ingested section in vector, text and hybrid mode', async () => {
     for (const mode of ['vector', 'text', 'hybrid']) {
@@ -183,5 +185,43 @@ describe('vector search over HTTP', () => {
     const foreign = await api.call<ErrorBody>(ownerB, 'POST', path, { query: 'refund', mode: 'hybrid' });
     expect(foreign.status).toBe(404);
     expect((await api.call(undefined, 'POST', path, { query: 'x' })).status).toBe(401);
+  });
+
+  it('is served in front of Nest on its exact path (same answer as the controller), with the app’s edge and error envelope', async () => {
+    const serve = vi.spyOn(SearchApiLane.prototype, 'serve');
+    const body = { query: 'refund to the original card', mode: 'hybrid', topK: 3 };
+    const viaLane = await fetch(`${api.base}/vectors/collections/${collectionId}/search`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${viewer}`, 'content-type': 'application/json', 'x-request-id': 'search-lane-1' },
+      body: JSON.stringify(body),
+    });
+    expect(viaLane.status).toBe(200);
+    expect(viaLane.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(viaLane.headers.get('x-request-id')).toBe('search-lane-1');
+    expect(viaLane.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(serve).toHaveBeenCalledTimes(1);
+    // Another spelling (trailing slash) reaches the Nest controller: the same answer.
+    const viaNest = await api.call<SearchBody>(viewer, 'POST', `/vectors/collections/${collectionId}/search/`, body);
+    expect(serve).toHaveBeenCalledTimes(1);
+    const { tookMs: _lane, ...lane } = (await viaLane.json()) as SearchBody;
+    const { tookMs: _nest, ...nest } = viaNest.body;
+    expect(lane).toEqual(nest);
+    expect(lane.hits.length).toBeGreaterThan(0);
+
+    // Failures: the API's envelope with the request id, as the global filter renders them.
+    const path = `/vectors/collections/${collectionId}/search`;
+    const malformed = await fetch(`${api.base}${path}`, { method: 'POST', headers: { authorization: `Bearer ${viewer}`, 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(malformed.status).toBe(400);
+    const malformedBody = (await malformed.json()) as ErrorBody & { error: { requestId: string } };
+    expect(malformedBody.error.code).toBe('http.malformed_json');
+    expect(malformedBody.error.requestId).toBe(malformed.headers.get('x-request-id'));
+    const invalid = await api.call<ErrorBody>(viewer, 'POST', path, { query: 'x', topK: 0 });
+    expect(invalid.status).toBe(400);
+    expect(invalid.body.error.code).toBe('kernel.validation_failed');
+    expect(invalid.body.error.details).toMatchObject({ issues: [expect.objectContaining({ path: 'topK' })] });
+    const anonymous = await api.call<ErrorBody>(undefined, 'POST', path, { query: 'x' });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error.code).toBe('governance.unauthenticated');
+    expect(serve.mock.calls.length).toBeGreaterThanOrEqual(3);
   });
 });

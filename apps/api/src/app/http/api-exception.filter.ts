@@ -26,78 +26,73 @@ export class ApiExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request & { id?: string }>();
-    const response = http.getResponse<Response>();
-    const requestId = RequestContextStore.current()?.requestId ?? (request.id ? String(request.id) : undefined);
-    const { status, body } = this.toResponse(exception, request);
-    body.error.requestId = requestId;
-
-    if (status >= 500) {
-      this.logger.error({ err: exception, requestId, code: body.error.code }, 'request failed');
-    }
-    if (response.headersSent) {
-      response.end();
-      return;
-    }
-    const retryAfterMs = body.error.details?.['retryAfterMs'];
-    if (status === 429 || status === 503) {
-      // Clients (and the official SDKs) back off by the header, not by our details.
-      if (typeof retryAfterMs === 'number' && retryAfterMs > 0) response.setHeader('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
-    }
-    response.status(status).json(body);
-  }
-
-  private toResponse(exception: unknown, request: Request): { status: number; body: ErrorBody } {
-    if (isDomainError(exception)) {
-      return {
-        status: HTTP_STATUS_BY_KIND[exception.kind],
-        body: { error: { code: exception.code, message: exception.message, details: exception.details } },
-      };
-    }
-
-    // Nest wraps body-parser failures in an HttpException whose cause is the parser's error.
-    const parserError = (exception instanceof HttpException ? exception.cause : exception) as BodyParserError;
-    if (typeof parserError?.type === 'string' && typeof parserError.status === 'number') {
-      return { status: parserError.status, body: { error: bodyParserError(parserError) } };
-    }
-
-    if (exception instanceof HttpException) {
-      const status = exception.getStatus();
-      if (status === 404 && /^Cannot [A-Z]+ /.test(exception.message)) {
-        return {
-          status,
-          body: { error: { code: 'http.not_found', message: `No route for ${request.method} ${request.path}.` } },
-        };
-      }
-      const payload = exception.getResponse();
-      const message =
-        typeof payload === 'object' && payload !== null && 'message' in payload
-          ? [payload.message].flat().join('; ')
-          : exception.message;
-      return {
-        status,
-        body: { error: { code: HTTP_CODE_BY_STATUS[status] ?? `http.status_${status}`, message } },
-      };
-    }
-
-    return {
-      status: 500,
-      body: { error: { code: 'internal', message: 'An unexpected error occurred. It has been logged with the request id.' } },
-    };
+    sendApiError(http.getRequest<Request & { id?: string }>(), http.getResponse<Response>(), exception, this.logger);
   }
 }
 
+const fallbackLogger = new Logger('ApiExceptionFilter');
+
 /**
- * The response for a failure of Express's body parser (malformed JSON, too large...), as this
- * filter renders it; for callers that parse bodies outside Nest (the /v1 lane's edge). Anything
- * else is an unexpected failure (500).
+ * Answers a failure in the API's envelope, as the global filter does for every Nest route; also
+ * for requests served in front of Nest (the app's HTTP lanes). Logs what the client did not cause.
  */
-export function bodyParserErrorBody(exception: unknown): { status: number; body: ErrorBody } {
-  const parserError = (exception instanceof HttpException ? exception.cause : exception) as BodyParserError | undefined;
+export function sendApiError(request: Request & { id?: string }, response: Response, exception: unknown, logger: Logger = fallbackLogger): void {
+  const requestId = RequestContextStore.current()?.requestId ?? (request.id ? String(request.id) : undefined);
+  const { status, body } = toApiErrorResponse(exception, request);
+  body.error.requestId = requestId;
+
+  if (status >= 500) {
+    logger.error({ err: exception, requestId, code: body.error.code }, 'request failed');
+  }
+  if (response.headersSent) {
+    response.end();
+    return;
+  }
+  const retryAfterMs = body.error.details?.['retryAfterMs'];
+  if (status === 429 || status === 503) {
+    // Clients (and the official SDKs) back off by the header, not by our details.
+    if (typeof retryAfterMs === 'number' && retryAfterMs > 0) response.setHeader('Retry-After', String(Math.ceil(retryAfterMs / 1000)));
+  }
+  response.status(status).json(body);
+}
+
+function toApiErrorResponse(exception: unknown, request: Request): { status: number; body: ErrorBody } {
+  if (isDomainError(exception)) {
+    return {
+      status: HTTP_STATUS_BY_KIND[exception.kind],
+      body: { error: { code: exception.code, message: exception.message, details: exception.details } },
+    };
+  }
+
+  // Nest wraps body-parser failures in an HttpException whose cause is the parser's error.
+  const parserError = (exception instanceof HttpException ? exception.cause : exception) as BodyParserError;
   if (typeof parserError?.type === 'string' && typeof parserError.status === 'number') {
     return { status: parserError.status, body: { error: bodyParserError(parserError) } };
   }
-  return { status: 500, body: { error: { code: 'internal', message: 'An unexpected error occurred. It has been logged with the request id.' } } };
+
+  if (exception instanceof HttpException) {
+    const status = exception.getStatus();
+    if (status === 404 && /^Cannot [A-Z]+ /.test(exception.message)) {
+      return {
+        status,
+        body: { error: { code: 'http.not_found', message: `No route for ${request.method} ${request.path}.` } },
+      };
+    }
+    const payload = exception.getResponse();
+    const message =
+      typeof payload === 'object' && payload !== null && 'message' in payload
+        ? [payload.message].flat().join('; ')
+        : exception.message;
+    return {
+      status,
+      body: { error: { code: HTTP_CODE_BY_STATUS[status] ?? `http.status_${status}`, message } },
+    };
+  }
+
+  return {
+    status: 500,
+    body: { error: { code: 'internal', message: 'An unexpected error occurred. It has been logged with the request id.' } },
+  };
 }
 
 function bodyParserError(error: BodyParserError): ErrorBody['error'] {

@@ -1,9 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { newId } from '@strata/kernel';
+import { newId, sendJson } from '@strata/kernel';
 import type { ModelGateway } from '../gateway/model-gateway.service';
 import { apiCallScope, type V1Request } from '../openai-api/api-call-scope';
 import { toApiFailure } from '../openai-api/gateway-error-status';
-import { sendJson } from '../openai-api/json-response';
 import { parseApiBody } from '../openai-api/parse-api-body';
 import { relayPassthrough } from '../openai-api/passthrough-relay';
 import { SseResponse } from '../openai-api/sse-response';

@@ -1,9 +1,8 @@
 import type { ServerResponse } from 'node:http';
-import { newId } from '@strata/kernel';
+import { newId, sendJson } from '@strata/kernel';
 import type { ModelGateway } from '../gateway/model-gateway.service';
 import { apiCallScope, type V1Request } from './api-call-scope';
 import { toApiFailure } from './gateway-error-status';
-import { sendJson } from './json-response';
 import { openAiChatRequestSchema } from './openai-chat.schema';
 import { fromOpenAiChatRequest, OpenAiChunkEncoder, toOpenAiChatCompletion } from './openai-chat.translation';
 import { toOpenAiErrorResponse } from './openai-error';

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
-import { RequestContextStore } from '@strata/kernel';
+import { RequestContextStore, sendJson, type HttpLane } from '@strata/kernel';
 import { AuthorizationService, RequestAuthenticator } from '@strata/governance';
 import { nameHttpServerRoute } from '@strata/observability';
 import { serveAnthropicMessages } from '../anthropic-api/anthropic-messages.route';
@@ -8,7 +8,6 @@ import { toAnthropicErrorResponse } from '../anthropic-api/anthropic-error';
 import { ModelGateway } from '../gateway/model-gateway.service';
 import type { V1Request } from './api-call-scope';
 import { toApiFailure, type ApiFailure } from './gateway-error-status';
-import { sendJson } from './json-response';
 import { serveOpenAiChatCompletion } from './openai-chat.route';
 import { toOpenAiErrorResponse } from './openai-error';
 import type { V1ErrorResponse } from './v1-api-error.filter';
@@ -49,7 +48,7 @@ const ANTHROPIC_MESSAGES: V1LaneRoute = {
  * context) is the API app's, which attaches the lane (apps/api bootstrap).
  */
 @Injectable()
-export class V1ApiLane {
+export class V1ApiLane implements HttpLane<V1LaneRoute> {
   private readonly logger = new Logger('V1ApiLane');
 
   constructor(

@@ -113,11 +113,11 @@ export class ChunkSearchRepository {
   }
 
   /**
-   * The statement {@link nearest} runs (`.text`, `.values`), or with `index` the one
-   * {@link nearestRecorded} runs minus the recording: the benchmark times it without the service around it.
+   * The statement {@link nearest} runs (`.text`, `.values`), or with `index` (and `record`) the one
+   * {@link nearestRecorded} runs: the benchmark times them without the service around them.
    */
-  nearestStatement(scope: ChunkScope, query: NearestQuery, index?: IndexScanSettings): Prisma.Sql {
-    return this.nearestSql(scope, query, index);
+  nearestStatement(scope: ChunkScope, query: NearestQuery, index?: IndexScanSettings, record?: (chunkIds: Prisma.Sql) => Prisma.Sql): Prisma.Sql {
+    return this.nearestSql(scope, query, index, record);
   }
 
   /** EXPLAIN of {@link nearest} (which index serves it): for tests and the benchmark. */

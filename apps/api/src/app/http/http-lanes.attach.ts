@@ -1,32 +1,31 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import express, { type Express, type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import express, { type Express, type Request, type RequestHandler, type Response } from 'express';
 import { PinoLogger } from 'nestjs-pino';
-import { RequestContextStore } from '@strata/kernel';
-import { V1ApiLane } from '@strata/model-gateway';
-import { bodyParserErrorBody } from './api-exception.filter';
+import { RequestContextStore, type HttpLane } from '@strata/kernel';
+import { sendApiError } from './api-exception.filter';
 import { assignRequestId } from './request-context.middleware';
 
-export interface V1LaneEdge {
+export interface HttpLaneEdge {
   /** STRATA_BODY_LIMIT: the same limit as the app's JSON body parser. */
   bodyLimit: string;
-  /** The app's security-header middleware (helmet), so /v1 answers carry the same headers. */
+  /** The app's security-header middleware (helmet), so the lanes' answers carry the same headers. */
   securityHeaders: RequestHandler;
 }
 
 /**
- * Puts the model gateway's {@link V1ApiLane} in front of Express on the app's HTTP server: the hot
- * /v1 routes skip Express's router and Nest's per-request pipeline, every other request goes to
- * Express exactly as before. The lane's requests still get the app's HTTP edge, in the app's
- * order: Express's request/response objects (so `request.ip` honours `trust proxy`), the request id
- * (`X-Request-Id`), the security headers, the JSON body parser with the configured limit (failures
- * in the API's own envelope, as the global filter renders them for every route), then the request
- * context; and one access-log line per response, as pino-http writes it.
+ * Puts the libraries' {@link HttpLane}s (the model gateway's /v1 routes, vector search) in front
+ * of Express on the app's HTTP server: their routes skip Express's router and Nest's per-request
+ * pipeline, every other request goes to Express exactly as before. The lanes' requests still get
+ * the app's HTTP edge, in the app's order: Express's request/response objects (so `request.ip`
+ * honours `trust proxy`), the request id (`X-Request-Id`), the security headers, the JSON body
+ * parser with the configured limit, then the request context; failures the lane does not answer
+ * itself (and the body parser's) in the API's own envelope, as the global filter renders them for
+ * every route; one access-log line per response, as pino-http writes it.
  *
  * Call after the app is created, before it listens.
  */
-export function attachV1ApiLane(app: NestExpressApplication, edge: V1LaneEdge): void {
-  const lane = app.get(V1ApiLane);
+export function attachHttpLanes(app: NestExpressApplication, edge: HttpLaneEdge, lanes: ReadonlyArray<HttpLane>): void {
   const server = app.getHttpServer() as Server;
   const expressApp = app.getHttpAdapter().getInstance() as Express;
   const parseJson = express.json({ limit: edge.bodyLimit });
@@ -34,11 +33,20 @@ export function attachV1ApiLane(app: NestExpressApplication, edge: V1LaneEdge): 
   const expressListeners = server.listeners('request') as ((request: IncomingMessage, response: ServerResponse) => void)[];
   server.removeAllListeners('request');
   server.on('request', (incoming: IncomingMessage, outgoing: ServerResponse) => {
-    const route = lane.routeOf(incoming);
-    if (!route) {
+    let lane: HttpLane | undefined;
+    let route: unknown;
+    for (const candidate of lanes) {
+      route = candidate.routeOf(incoming);
+      if (route !== undefined) {
+        lane = candidate;
+        break;
+      }
+    }
+    if (!lane) {
       for (const listener of expressListeners) listener.call(server, incoming, outgoing);
       return;
     }
+    const serving = lane;
     // What Express's app.handle does first: its request/response prototypes, so the edge
     // middleware below (and `request.ip`) behave as on any other route.
     const request = incoming as Request & { id?: string };
@@ -50,25 +58,17 @@ export function attachV1ApiLane(app: NestExpressApplication, edge: V1LaneEdge): 
     const started = performance.now();
     response.once('finish', () => logAccess(request, response, started));
 
-    const next: NextFunction = (error?: unknown) => {
-      if (error) sendBodyParserError(request, response, error);
-    };
     assignRequestId(request, response, () =>
       edge.securityHeaders(request, response, () =>
         parseJson(request, response, (error?: unknown) => {
-          if (error) return next(error);
-          RequestContextStore.run({ requestId: String(request.id), ip: request.ip }, () => void lane.serve(route, request, response));
+          if (error) return sendApiError(request, response, error);
+          RequestContextStore.run({ requestId: String(request.id), ip: request.ip }, () => {
+            serving.serve(route, request, response).catch((failure: unknown) => sendApiError(request, response, failure));
+          });
         }),
       ),
     );
   });
-}
-
-function sendBodyParserError(request: Request & { id?: string }, response: Response, error: unknown): void {
-  const { status, body } = bodyParserErrorBody(error);
-  body.error.requestId = request.id;
-  if (!response.headersSent) response.status(status).json(body);
-  else response.end();
 }
 
 /** pino-http's "request completed" line (same fields and levels as app.module's pinoHttp options). */
