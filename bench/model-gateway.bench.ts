@@ -109,7 +109,9 @@ async function main(): Promise<void> {
 
     progress(`starting Strata (dist/apps/api/main.js, telemetry preload, ${database ? 'PostgreSQL server' : 'embedded database'}, ${STRATA_WORKERS} API worker(s))…`);
     const strataPort = freePort();
-    const strata = await startServer('strata', ['--import', './dist/apps/api/telemetry.js', 'dist/apps/api/main.js'], {
+    // BENCH_GATEWAY_NODE_ARGS: extra node flags for Strata's processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`; workers inherit them).
+    const nodeArgs = (process.env['BENCH_GATEWAY_NODE_ARGS'] ?? '').split(' ').filter(Boolean);
+    const strata = await startServer('strata', [...nodeArgs, '--import', './dist/apps/api/telemetry.js', 'dist/apps/api/main.js'], {
       env: {
         PORT: String(strataPort),
         HOST: '127.0.0.1',

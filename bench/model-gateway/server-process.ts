@@ -1,5 +1,6 @@
 /** The benchmark's server processes: started, waited for, measured (CPU time, memory) and stopped. */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import pidusage from 'pidusage';
 
@@ -28,6 +29,13 @@ export async function startServer(
   };
   child.stdout?.on('data', append);
   child.stderr?.on('data', append);
+  // BENCH_SERVER_LOG_DIR: each server's whole output in <dir>/<name>.log (e.g. with `--trace-gc`).
+  const logDir = process.env['BENCH_SERVER_LOG_DIR'];
+  if (logDir) {
+    const file = createWriteStream(`${logDir}/${name}.log`);
+    child.stdout?.pipe(file);
+    child.stderr?.pipe(file);
+  }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   let early: number | null | undefined;

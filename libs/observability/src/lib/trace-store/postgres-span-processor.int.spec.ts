@@ -8,7 +8,7 @@ import { ManualClock, newId } from '@strata/kernel';
 import { PrismaClient, type PrismaService } from '@strata/db';
 import { createTestDatabase, type TestDatabase } from '@strata/testing';
 import { PostgresSpanProcessor, TRACE_STORE_METRICS, type PostgresSpanProcessorOptions, type SpanSink } from './postgres-span-processor';
-import { PostgresSpanSink } from './postgres-span-sink';
+import { PostgresSpanSink, SPANS_PER_TURN } from './postgres-span-sink';
 import { TraceRetention } from './trace-retention';
 import { TRACE_STORE_DEFAULTS, type TraceStoreOptions } from './trace-store-options';
 
@@ -68,6 +68,24 @@ describe('PostgresSpanProcessor and PostgresSpanSink (database)', () => {
     root.end(new Date(start.getTime() + 10));
     return root.spanContext().traceId;
   }
+
+  it('maps a large batch a slice per event-loop turn (requests in flight run between slices), then stores it in one insert', async () => {
+    const spans: ReadableSpan[] = [];
+    const provider = new TracerProvider({
+      resource: resourceFromAttributes({ 'service.name': 'strata-test' }),
+      spanProcessors: [{ onStart: () => undefined, onEnd: (span) => void spans.push(span), forceFlush: async () => undefined, shutdown: async () => undefined }],
+    });
+    const traceId = endTrace(provider.getTracer('slices'), SPANS_PER_TURN * 3 + 1);
+    const inserts = vi.spyOn(prisma, '$executeRaw');
+    const writing = sink.write(spans);
+    // Queued after the write began: it runs while the write is still mapping its slices.
+    const insertsWhenOtherWorkRan = await new Promise<number>((resolve) => setImmediate(() => resolve(inserts.mock.calls.length)));
+    await writing;
+    expect(insertsWhenOtherWorkRan).toBe(0);
+    expect(inserts).toHaveBeenCalledTimes(1);
+    inserts.mockRestore();
+    expect(await rowsOf(traceId)).toBe(SPANS_PER_TURN * 3 + 1);
+  });
 
   it('queues spans until a sink is attached, then writes them in batches of maxBatchSize', async () => {
     const { processor, tracer } = processorWith({ maxBatchSize: 50 });
