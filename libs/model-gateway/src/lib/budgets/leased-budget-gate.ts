@@ -86,6 +86,9 @@ export class LeasedBudgetGate implements BudgetGate, OnModuleDestroy {
     @Optional() @Inject(BUDGET_GATE_OPTIONS) options?: Partial<BudgetGateOptions>,
   ) {
     this.options = { ...DEFAULT_BUDGET_GATE_OPTIONS, ...options };
+    // The first purge a minute after start, not on the first tick: that may come before the
+    // database is migrated (a fresh database logged "relation does not exist" on every start).
+    this.lastPurgeMs = this.clock.now().getTime();
     if (this.options.flushIntervalMs > 0) {
       this.timer = setInterval(() => void this.flush(false), this.options.flushIntervalMs);
       this.timer.unref();
