@@ -8,5 +8,5 @@ export { configSchema, SECRET_CONFIG_KEYS, type StrataConfig } from './lib/confi
 export { loadConfig, InvalidConfigError, type ConfigIssue } from './lib/config/load-config';
 export { withSpan } from './lib/tracing/with-span';
 export { parseInput } from './lib/validation/parse-input';
-export { type HttpLane, type LaneRequest } from './lib/http/http-lane';
+export { pathFor, type HttpLane, type LaneRequest } from './lib/http/http-lane';
 export { sendJson } from './lib/http/send-json';

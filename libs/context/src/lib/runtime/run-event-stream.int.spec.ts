@@ -103,7 +103,7 @@ describe('RunEventStream (database, HTTP)', () => {
   });
 
   it('catches up from the table, then writes the bus’s events in sequence without reading them back', async () => {
-    await insertEvent(1, 'run.started');
+    await insertEvent(1, 'run.status');
     await insertEvent(2, 'step.started', { stepIndex: 0 });
     const reads = vi.spyOn(repository, 'eventsAfter');
     const { received, done } = await open(1);
@@ -124,7 +124,7 @@ describe('RunEventStream (database, HTTP)', () => {
   });
 
   it('repairs a gap in the bus from the table and skips an event it already wrote', async () => {
-    await insertEvent(1, 'run.started');
+    await insertEvent(1, 'run.status');
     const { received, done } = await open(0);
     await until(() => received.length === 1);
     await insertEvent(2, 'step.started', { stepIndex: 0 }); // committed, its publication not yet delivered
@@ -138,17 +138,17 @@ describe('RunEventStream (database, HTTP)', () => {
 
   it('finds events another process wrote (nothing published here) by its poll, and ends with the run', async () => {
     const { received, done } = await open(0);
-    await insertEvent(1, 'run.started');
+    await insertEvent(1, 'run.status');
     await until(() => received.length === 1);
     await insertEvent(2, 'run.completed', { output: 'done elsewhere' });
     expect((await done).map((event) => [event.seq, event.type])).toEqual([
-      [1, 'run.started'],
+      [1, 'run.status'],
       [2, 'run.completed'],
     ]);
   });
 
   it('ends the stream of a run that ended without a terminal event in sight', async () => {
-    await insertEvent(1, 'run.started');
+    await insertEvent(1, 'run.status');
     const { done } = await open(1);
     await db.query(`UPDATE context_run SET status = 'cancelled' WHERE id = $1`, [runId]);
     expect(await done).toEqual([]);

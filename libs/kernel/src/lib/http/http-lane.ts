@@ -21,3 +21,11 @@ export interface HttpLane<R = unknown> {
    */
   serve(route: R, request: LaneRequest, response: ServerResponse): Promise<void>;
 }
+
+/** The request's path without its query when its method is `method`, else undefined: where a lane's `routeOf` starts. */
+export function pathFor(request: IncomingMessage, method: string): string | undefined {
+  if (request.method !== method) return undefined;
+  const url = request.url ?? '';
+  const query = url.indexOf('?');
+  return query < 0 ? url : url.slice(0, query);
+}

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, Logger } from '@nestjs/common';
-import { RequestContextStore, sendJson, type HttpLane } from '@strata/kernel';
+import { pathFor, RequestContextStore, sendJson, type HttpLane } from '@strata/kernel';
 import { AuthorizationService, RequestAuthenticator } from '@strata/governance';
 import { nameHttpServerRoute } from '@strata/observability';
 import { serveAnthropicMessages } from '../anthropic-api/anthropic-messages.route';
@@ -62,10 +62,7 @@ export class V1ApiLane implements HttpLane<V1LaneRoute> {
    * ignored): any other spelling (trailing slash, other case) still reaches the Nest controller.
    */
   routeOf(request: IncomingMessage): V1LaneRoute | undefined {
-    if (request.method !== 'POST') return undefined;
-    const url = request.url ?? '';
-    const query = url.indexOf('?');
-    const path = query < 0 ? url : url.slice(0, query);
+    const path = pathFor(request, 'POST');
     if (path === OPENAI_CHAT_COMPLETIONS.template) return OPENAI_CHAT_COMPLETIONS;
     if (path === ANTHROPIC_MESSAGES.template) return ANTHROPIC_MESSAGES;
     return undefined;

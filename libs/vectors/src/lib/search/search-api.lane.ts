@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable } from '@nestjs/common';
-import { sendJson, type HttpLane, type LaneRequest } from '@strata/kernel';
+import { pathFor, sendJson, type HttpLane, type LaneRequest } from '@strata/kernel';
 import { AuthorizationService, RequestAuthenticator } from '@strata/governance';
 import { nameHttpServerRoute } from '@strata/observability';
 import { COLLECTION_SUBJECT } from '../collections/vectors-permissions';
@@ -35,10 +35,7 @@ export class SearchApiLane implements HttpLane<SearchLaneRoute> {
 
   /** Exact path only (query ignored); another spelling, or a malformed escape in the id, goes to Nest. */
   routeOf(request: IncomingMessage): SearchLaneRoute | undefined {
-    if (request.method !== 'POST') return undefined;
-    const url = request.url ?? '';
-    const query = url.indexOf('?');
-    const match = PATH.exec(query < 0 ? url : url.slice(0, query));
+    const match = PATH.exec(pathFor(request, 'POST') ?? '');
     if (!match) return undefined;
     try {
       return { template: TEMPLATE, collection: decodeURIComponent(match[1] as string) };
