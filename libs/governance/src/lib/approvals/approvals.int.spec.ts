@@ -418,7 +418,8 @@ describe('approvals (database)', () => {
       });
       const { id } = await create();
       await decide(id, approverA);
-      await expect.poll(() => seen).toEqual(['approval.approved:approved']);
+      // The listener reads on its own connection, after the commit: seconds on a busy server.
+      await expect.poll(() => seen, { timeout: 15_000 }).toEqual(['approval.approved:approved']);
       expect(logged).toHaveBeenCalledWith(expect.objectContaining({ event: 'approval.approved' }), 'approval event listener failed');
       logged.mockRestore();
       stopFailing();

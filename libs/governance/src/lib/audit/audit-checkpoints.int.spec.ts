@@ -94,7 +94,7 @@ describe('audit checkpoints (database)', () => {
     const timed = new AuditCheckpointScheduler(checkpoints, log, { dataDir, checkpointEvery: 1_000_000, checkpointIntervalMs: 20 });
     timed.onModuleInit();
     try {
-      await expect.poll(() => checkpoints.latestSeq(tenantId), { timeout: 5_000, interval: 20 }).toBe(2n);
+      await expect.poll(() => checkpoints.latestSeq(tenantId), { timeout: 30_000, interval: 20 }).toBe(2n);
     } finally {
       await timed.onModuleDestroy();
     }

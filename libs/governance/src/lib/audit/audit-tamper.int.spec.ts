@@ -117,7 +117,8 @@ describe('audit chain under concurrency and tampering', () => {
         for (let i = 0; i < PER_WRITER; i += 1) {
           const event = { action: 'load.write', outcome: 'success' as const, details: { w, i } };
           // Every fourth writer appends inside its own transaction, holding the chain lock as it does.
-          const entry = w % 4 === 3 ? await client.$transaction((tx) => log.append(event, tx)) : await log.append(event);
+          // Four of them share a pool of two on a busy CI machine: Prisma's 2 s / 5 s defaults are too short.
+          const entry = w % 4 === 3 ? await client.$transaction((tx) => log.append(event, tx), { maxWait: 30_000, timeout: 30_000 }) : await log.append(event);
           seqs.push(entry.seq);
         }
         return seqs;
@@ -137,7 +138,8 @@ describe('audit chain under concurrency and tampering', () => {
     expect(forks).toEqual([{ n: '0' }]);
     await expectIntact();
     expect(await verifier.verify(otherTenantId)).toMatchObject({ ok: true, checkedEntries: 25 });
-  });
+    // 8,000 appends through one lock: ~10 s alone, several times that with every suite running at once.
+  }, 240_000);
 
   it('refuses the application’s UPDATE, DELETE and TRUNCATE on audit rows', async () => {
     const refused = /append-only/;
