@@ -7,13 +7,17 @@
  * OpenAI server (the fake provider of @strata/testing, answering at once) as the model. A run is a
  * scripted 10-step task: steps 1–9 call the `ontology_describe` tool, step 10 answers. Step timings
  * come from each run's trace, read back through the trace API. Per step:
- *   step time  = `agent_step i` span + its `agent_tool_call` spans (model call, checkpoints,
- *                context assembly, policy decision, tool execution, audit),
+ *   step time  = the wall time `agent_step i` and its `agent_tool_call` spans cover (model call,
+ *                checkpoints, context assembly, policy decision, tool execution, audit; the first
+ *                call of a step may start while the step's checkpoint commits, and counts once),
  *   model time = the gateway's `chat {model}` spans inside (HTTP to the fake included),
  *   tool time  = the `execute_tool {name}` spans,
  *   overhead   = step − model − tool: checkpoints (transactions with the run state, messages,
  *                tool-call and ledger rows), audit appends, the policy decision, spans, context
- *                assembly and the runtime's own work.
+ *                assembly and the runtime's own work: what the step's critical path spends
+ *                beyond the model and the tool. Also reported: "hidden", the tool time that ran
+ *                inside the step's span (a read tool started while the step's checkpoint committed),
+ *                and "serial" = overhead + hidden, the overhead had the tool not overlapped.
  * Mastra: `@mastra/core` Agent with an in-process mock model (AI SDK LanguageModelV2) and an
  * in-memory tool; step boundaries from `onStepFinish`, model and tool time measured around their
  * calls; overhead the same way. Mastra keeps no durable state here (no storage configured), so
@@ -40,6 +44,23 @@ const STEPS = 10;
 const progress = (message: string) => process.stderr.write(`› ${message}\n`);
 
 const ms = (span: ReadableSpan) => span.duration[0] * 1000 + span.duration[1] / 1e6;
+const startMs = (span: ReadableSpan) => span.startTime[0] * 1000 + span.startTime[1] / 1e6;
+/** Wall time the spans cover together: a call started while its step's span was still open counts once. */
+function coveredMs(spans: ReadableSpan[]): number {
+  const intervals = spans.map((span) => [startMs(span), startMs(span) + ms(span)] as const).sort((a, b) => a[0] - b[0]);
+  let total = 0;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const [from, to] of intervals) {
+    if (to <= end) continue;
+    total += to - Math.max(from, end);
+    end = to;
+  }
+  return total;
+}
+/** How long `inner` ran while `outer` was open. */
+function overlapMs(inner: ReadableSpan, outer: ReadableSpan): number {
+  return Math.max(0, Math.min(startMs(inner) + ms(inner), startMs(outer) + ms(outer)) - Math.max(startMs(inner), startMs(outer)));
+}
 const idOf = (span: ReadableSpan) => span.spanContext().spanId;
 const parentOf = (span: ReadableSpan) => span.parentSpanContext?.spanId;
 
@@ -54,6 +75,8 @@ interface StepSample {
   modelMs: number;
   toolMs: number;
   assemblyMs: number;
+  /** Tool time that ran inside the step's own span, i.e. while the step's checkpoint committed (a read tool started early). */
+  hiddenToolMs: number;
 }
 
 /** Per step of each run: step, model, tool and assembly time from the spans (descendants by parent links). */
@@ -91,11 +114,13 @@ function strataSteps(spans: ReadableSpan[], runIds: Set<string>): StepSample[] {
     for (const { step, calls } of steps.values()) {
       if (!step) continue;
       const roots = [step, ...calls];
+      const tools = roots.flatMap((root) => descendants(root, 'execute_tool '));
       samples.push({
-        stepMs: roots.reduce((sum, span) => sum + ms(span), 0),
+        stepMs: coveredMs(roots),
         modelMs: roots.flatMap((root) => descendants(root, 'chat ')).reduce((sum, span) => sum + ms(span), 0),
-        toolMs: roots.flatMap((root) => descendants(root, 'execute_tool ')).reduce((sum, span) => sum + ms(span), 0),
+        toolMs: tools.reduce((sum, span) => sum + ms(span), 0),
         assemblyMs: roots.flatMap((root) => descendants(root, 'context.assemble')).reduce((sum, span) => sum + ms(span), 0),
+        hiddenToolMs: tools.reduce((sum, span) => sum + overlapMs(span, step), 0),
       });
     }
   }
@@ -236,6 +261,7 @@ function asReadable(nodes: SpanNode[]): ReadableSpan[] {
       ({
         name: node.name,
         duration: [Math.floor(node.durationMs / 1000), Math.round((node.durationMs % 1000) * 1e6)],
+        startTime: [Math.floor(node.offsetMs / 1000), Math.round((node.offsetMs % 1000) * 1e6)],
         attributes: node.attributes ?? {},
         spanContext: () => ({ spanId: node.spanId, traceId: '', traceFlags: 1 }),
         parentSpanContext: node.parentSpanId ? { spanId: node.parentSpanId, traceId: '', traceFlags: 1 } : undefined,
@@ -340,7 +366,7 @@ async function mastraBench(): Promise<{ samples: StepSample[]; runMs: number[] }
     const run = await runMastraTask(STEPS);
     if (i < WARMUP) continue;
     runMs.push(run.totalMs);
-    samples.push(...run.steps.map((step: MastraStep) => ({ stepMs: step.stepMs, modelMs: step.modelMs, toolMs: step.toolMs, assemblyMs: 0 })));
+    samples.push(...run.steps.map((step: MastraStep) => ({ stepMs: step.stepMs, modelMs: step.modelMs, toolMs: step.toolMs, assemblyMs: 0, hiddenToolMs: 0 })));
   }
   return { samples, runMs };
 }
@@ -348,6 +374,7 @@ async function mastraBench(): Promise<{ samples: StepSample[]; runMs: number[] }
 function summary(samples: StepSample[]) {
   const overhead = samples.map((s) => s.stepMs - s.modelMs - s.toolMs);
   const withoutAssembly = samples.map((s) => s.stepMs - s.modelMs - s.toolMs - s.assemblyMs);
+  const serial = samples.map((s) => s.stepMs - s.modelMs - s.toolMs + s.hiddenToolMs);
   const round = (value: number) => Math.round(value * 100) / 100;
   return {
     steps: samples.length,
@@ -359,6 +386,8 @@ function summary(samples: StepSample[]) {
     overheadP50: round(percentile(overhead, 50)),
     overheadP99: round(percentile(overhead, 99)),
     overheadWithoutAssemblyP50: round(percentile(withoutAssembly, 50)),
+    hiddenToolP50: round(percentile(samples.map((s) => s.hiddenToolMs), 50)),
+    serialOverheadP50: round(percentile(serial, 50)),
   };
 }
 
@@ -375,12 +404,12 @@ const rows = [
 ] as const;
 console.log(`\nMachine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}; load average ${before} → ${after}`);
 console.log(`${RUNS} measured runs × ${STEPS} steps per system (${WARMUP} warm-up runs), zero-latency model; times in ms\n`);
-console.log('| system | state | steps | step p50 | step p99 | model p50 | tool p50 | assembly p50 | overhead p50 | overhead p99 | overhead w/o assembly p50 | run p50 |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| system | state | steps | step p50 | step p99 | model p50 | tool p50 | assembly p50 | overhead p50 | overhead p99 | overhead w/o assembly p50 | hidden tool p50 | serial overhead p50 | run p50 |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (const [name, state, row] of rows) {
   const runs = name === 'Strata' ? strata.runMs : mastra.runMs;
   console.log(
-    `| ${name} | ${state} | ${row.steps} | ${row.stepP50} | ${row.stepP99} | ${row.modelP50} | ${row.toolP50} | ${row.assemblyP50} | ${row.overheadP50} | ${row.overheadP99} | ${row.overheadWithoutAssemblyP50} | ${Math.round(percentile(runs, 50) * 10) / 10} |`,
+    `| ${name} | ${state} | ${row.steps} | ${row.stepP50} | ${row.stepP99} | ${row.modelP50} | ${row.toolP50} | ${row.assemblyP50} | ${row.overheadP50} | ${row.overheadP99} | ${row.overheadWithoutAssemblyP50} | ${row.hiddenToolP50} | ${row.serialOverheadP50} | ${Math.round(percentile(runs, 50) * 10) / 10} |`,
   );
 }
 console.log('\nStrata overhead by span (self time, ms per step, model and tool subtrees excluded):');

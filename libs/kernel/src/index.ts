@@ -6,7 +6,7 @@ export { newId, isUuid, idTimestamp } from './lib/ids/ids';
 export { CLOCK, SystemClock, ManualClock, type Clock } from './lib/clock/clock';
 export { configSchema, SECRET_CONFIG_KEYS, type StrataConfig } from './lib/config/config.schema';
 export { loadConfig, InvalidConfigError, type ConfigIssue } from './lib/config/load-config';
-export { withSpan } from './lib/tracing/with-span';
+export { currentTraceParent, withSpan, type TraceParent } from './lib/tracing/with-span';
 export { parseInput } from './lib/validation/parse-input';
 export { pathFor, type HttpLane, type LaneRequest } from './lib/http/http-lane';
 export { sendJson } from './lib/http/send-json';

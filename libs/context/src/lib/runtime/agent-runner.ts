@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
-import { CLOCK, isDomainError, newId, RequestContextStore, withSpan, type Clock, type RequestContext } from '@strata/kernel';
+import { CLOCK, currentTraceParent, isDomainError, newId, RequestContextStore, withSpan, type Clock, type RequestContext, type TraceParent } from '@strata/kernel';
 import { Prisma, PrismaService } from '@strata/db';
 import { ApprovalsService, AuditLog, type ExecutionReceipt } from '@strata/governance';
 import { GenAiTelemetry } from '@strata/observability';
@@ -43,7 +43,17 @@ type Emit = (type: RunEventType, data: Record<string, unknown>) => void;
 type Patch = (data: Prisma.ContextRunUncheckedUpdateManyInput) => void;
 type Flow = 'continue' | 'stop';
 /** A model step that asked for tools: its step and pending calls as just written (no read back). */
-type ToolsNext = { step: StepRef; calls: ToolCallRow[] };
+type ToolsNext = { step: StepRef; calls: ToolCallRow[]; early: EarlyCall | null };
+/**
+ * A step's first call, started while the step's checkpoint commits (AgentRunner.startEarly): its
+ * span is open and a `read` tool may already be running; nothing of it is written until released.
+ */
+interface EarlyCall {
+  callId: string;
+  /** The step is committed (go on to the decision and the call's checkpoint), or it is not (stop). */
+  release(committed: boolean): void;
+  flow: Promise<Flow>;
+}
 /** What the tool calls of a step need of it (a read row, or what the model step just wrote). */
 type StepRef = Pick<StepRow, 'id' | 'index' | 'tokens' | 'costUsd'>;
 
@@ -101,7 +111,7 @@ export class AgentRunner {
         // Without a tracer provider (tracing off) the span is a no-op with an all-zero id.
         const traceId = /^0+$/.test(spanTrace) ? '' : spanTrace;
         if (traceId) RequestContextStore.update({ traceId });
-        const segment = new Segment(run, lease, this.clock.now().getTime(), traceId);
+        const segment = new Segment(run, lease, this.clock.now().getTime(), traceId, currentTraceParent());
         try {
           await this.segment(segment);
         } catch (error) {
@@ -190,15 +200,15 @@ export class AgentRunner {
         await this.suspendForBudget(segment, spec, { code: verdict.code, message: verdict.message });
         return;
       }
-      const next = await this.modelStep(segment, spec, toolDefinitions);
+      const next = await this.modelStep(segment, spec, toolDefinitions, byName);
       if (next === 'stop') return;
-      if (next !== 'continue' && (await this.runToolCalls(segment, next.step, byName, next.calls)) === 'stop') return;
+      if (next !== 'continue' && (await this.runToolCalls(segment, next.step, byName, next.calls, next.early)) === 'stop') return;
     }
   }
 
   // ---- a model step ----
 
-  private async modelStep(segment: Segment, spec: AgentSpec, toolDefinitions: ToolDefinition[]): Promise<Flow | ToolsNext> {
+  private async modelStep(segment: Segment, spec: AgentSpec, toolDefinitions: ToolDefinition[], byName: Map<string, ToolDescriptor>): Promise<Flow | ToolsNext> {
     const run = segment.run;
     const stepIndex = run.steps;
     const startedAt = this.clock.now();
@@ -260,16 +270,22 @@ export class AgentRunner {
 
       if (!final) {
         // The common step: one statement (FusedCheckpointsRepository), then straight on to its calls.
-        const written = await withSpan('context.run.step', { 'strata.audit.action': 'context.run.step', 'strata.run.id': run.id }, () =>
-          this.fused.modelStep({ runId: run.id, owner: segment.lease.owner }, step, calls, assistant, { steps: stepIndex + 1, activeMs: segment.activeMs(this.clock) }, events),
-        );
-        await this.applyFused(segment, written, [{ id: assistant.id, message: assistant.message, untrusted: false }]);
-        this.faults.reached('after_model_checkpoint');
         const at = this.clock.now();
-        return {
-          step: { id: step.id, index: stepIndex, tokens, costUsd },
-          calls: calls.map((call) => ({ ...call, tenantId: run.tenantId, runId: run.id, stepIndex, status: 'pending', approvalId: null, outcome: null, createdAt: at, completedAt: null })),
-        };
+        const stepRef = { id: step.id, index: stepIndex, tokens, costUsd };
+        const rows: ToolCallRow[] = calls.map((call) => ({ ...call, tenantId: run.tenantId, runId: run.id, stepIndex, status: 'pending', approvalId: null, outcome: null, createdAt: at, completedAt: null }));
+        // The first call starts while the statement commits: a read tool's latency hides the commit's.
+        const early = rows[0] ? this.startEarly(segment, stepRef, rows[0], byName) : null;
+        try {
+          const written = await withSpan('context.run.step', { 'strata.audit.action': 'context.run.step', 'strata.run.id': run.id }, () =>
+            this.fused.modelStep({ runId: run.id, owner: segment.lease.owner }, step, calls, assistant, { steps: stepIndex + 1, activeMs: segment.activeMs(this.clock) }, events),
+          );
+          await this.applyFused(segment, written, [{ id: assistant.id, message: assistant.message, untrusted: false }]);
+        } catch (error) {
+          early?.release(false);
+          throw error;
+        }
+        this.faults.reached('after_model_checkpoint');
+        return { step: stepRef, calls: rows, early };
       }
 
       // The last step ends the run (with its audit entry): the general checkpoint.
@@ -389,10 +405,53 @@ export class AgentRunner {
 
   // ---- tool calls ----
 
-  private async runToolCalls(segment: Segment, step: StepRef, byName: Map<string, ToolDescriptor>, written?: ToolCallRow[]): Promise<Flow> {
+  /**
+   * Starts a step's first call before the step's checkpoint has committed, in its own
+   * `agent_tool_call` span (a sibling of the step's, as any call's). Only a `read` tool (no effect:
+   * a crash merely repeats it) that `wouldAllow` predicts allowed starts executing; everything that
+   * writes (the decision's record, the call's checkpoint) waits for `release(true)`, and the
+   * decision itself is taken then, as for any call: the early result is used only if it allows.
+   */
+  private startEarly(segment: Segment, step: StepRef, call: ToolCallRow, byName: Map<string, ToolDescriptor>): EarlyCall | null {
+    const descriptor = byName.get(call.name);
+    if (!descriptor || descriptor.execution !== 'read' || descriptor.approval?.required) return null;
+    const parsed = this.tools.parseArguments(descriptor, call.argumentsRaw);
+    if (!parsed.ok) return null;
+    let release: (committed: boolean) => void = () => undefined;
+    const released = new Promise<boolean>((resolve) => (release = resolve));
+    const invocation = { ...this.invocationBase(segment.run, step, call), arguments: parsed.arguments };
+    const flow = withSpan(
+      `agent_tool_call ${call.name}`,
+      { 'strata.run.id': segment.run.id, 'strata.run.step': step.index },
+      async (): Promise<Flow> => {
+        const allowed = await this.tools.wouldAllow(descriptor, invocation).catch(() => false);
+        const outcome = allowed ? this.tools.execute(descriptor, { ...invocation, signal: segment.lease.signal }) : undefined;
+        // Awaited only if the decision allows; a failure then surfaces there, as without the early start.
+        outcome?.catch(() => undefined);
+        if (!(await released)) return 'stop';
+        return this.runToolCall(segment, step, call, byName, outcome);
+      },
+      segment.traceParent,
+    );
+    // Awaited by runToolCalls once released; a step that did not commit never awaits it.
+    flow.catch(() => undefined);
+    return { callId: call.id, release, flow };
+  }
+
+  private async runToolCalls(segment: Segment, step: StepRef, byName: Map<string, ToolDescriptor>, written?: ToolCallRow[], early?: EarlyCall | null): Promise<Flow> {
     const calls = written ?? (await this.repository.toolCalls(segment.run.id, undefined, step.index));
     const open = calls.filter((call) => call.status !== 'done');
     for (const call of open) {
+      if (early && call.id === early.callId) {
+        // Started during the step's checkpoint (startEarly), which has committed: the fence saw the run uncancelled.
+        segment.takeFreshState();
+        segment.closing = call === open.at(-1) ? step : null;
+        early.release(true);
+        const flow = await early.flow;
+        segment.closing = null;
+        if (flow === 'stop') return 'stop';
+        continue;
+      }
       // Right after a fused checkpoint the fence has just seen the run uncancelled: no read needed.
       if (!segment.takeFreshState()) {
         const fresh = await this.repository.findRun(segment.run.id);
@@ -417,7 +476,20 @@ export class AgentRunner {
     return 'continue';
   }
 
-  private async runToolCall(segment: Segment, step: StepRef, call: ToolCallRow, byName: Map<string, ToolDescriptor>): Promise<Flow> {
+  /** Who a call acts for and which call it is: from the run's record only, never from a tool's output. */
+  private invocationBase(run: RunRow, step: StepRef, call: ToolCallRow): Omit<ToolInvocation, 'arguments' | 'signal' | 'tx'> {
+    const principal: ToolCallPrincipal = {
+      tenantId: run.tenantId,
+      onBehalfOf: { type: run.onBehalfOfType as 'user', id: run.onBehalfOfId },
+      agentId: run.agentId,
+      runId: run.id,
+      purpose: run.purpose,
+    };
+    return { principal, stepIndex: step.index, callId: call.callId, idempotencyKey: call.idempotencyKey };
+  }
+
+  /** `early`: the result of a `read` tool started before the decision (startEarly), used if it allows. */
+  private async runToolCall(segment: Segment, step: StepRef, call: ToolCallRow, byName: Map<string, ToolDescriptor>, early?: Promise<ToolOutcome>): Promise<Flow> {
     const run = segment.run;
     const descriptor = byName.get(call.name);
     if (!descriptor) {
@@ -427,14 +499,7 @@ export class AgentRunner {
     const parsed = this.tools.parseArguments(descriptor, call.argumentsRaw);
     if (!parsed.ok) return this.completeCall(segment, call, { status: 'error', content: null, error: parsed.error });
     const args = parsed.arguments;
-    const principal: ToolCallPrincipal = {
-      tenantId: run.tenantId,
-      onBehalfOf: { type: run.onBehalfOfType as 'user', id: run.onBehalfOfId },
-      agentId: run.agentId,
-      runId: run.id,
-      purpose: run.purpose,
-    };
-    const base = { principal, stepIndex: step.index, callId: call.callId, idempotencyKey: call.idempotencyKey };
+    const base = this.invocationBase(run, step, call);
     const intended = { action: TOOL_CALL_ACTION, subjectType: TOOL_CALL_SUBJECT, subjectId: call.idempotencyKey, arguments: { tool: descriptor.name, arguments: args } };
 
     if (call.status === 'waiting_approval' && call.approvalId) {
@@ -483,7 +548,7 @@ export class AgentRunner {
       this.faults.reached('after_approval_request');
       return this.suspendOnTool(segment, call, approvalId, true);
     }
-    return this.executeCall(segment, descriptor, call, { ...base, arguments: args }, intended, false);
+    return this.executeCall(segment, descriptor, call, { ...base, arguments: args }, intended, false, early);
   }
 
   /**
@@ -498,6 +563,7 @@ export class AgentRunner {
     invocation: Omit<ToolInvocation, 'signal' | 'tx'>,
     intended: { action: string; subjectType: string; subjectId: string; arguments: Record<string, unknown> },
     alreadyConsumed: boolean,
+    early?: Promise<ToolOutcome>,
   ): Promise<Flow> {
     const run = segment.run;
     const key = call.idempotencyKey;
@@ -554,7 +620,7 @@ export class AgentRunner {
       return 'continue';
     }
 
-    const outcome = await this.tools.execute(descriptor, { ...invocation, signal });
+    const outcome = await (early && !approvalId ? early : this.tools.execute(descriptor, { ...invocation, signal }));
     this.faults.reached('after_tool_effect');
     if (!approvalId) return this.completeCall(segment, call, outcome);
     await this.checkpoint(segment, 'context.run.tool_call', async (tx, _locked, emit, patch) => {
@@ -810,6 +876,8 @@ class Segment {
     readonly lease: RunLease,
     private readonly startedAtMs: number,
     readonly traceId: string,
+    /** The run's `invoke_agent` span: where a call started during its step's checkpoint hangs. */
+    readonly traceParent: TraceParent,
   ) {
     this.baseActiveMs = run.activeMs;
   }

@@ -228,6 +228,32 @@ describe('ToolRegistry (database)', () => {
       expect(await count(`SELECT count(*) AS n FROM ontology_action WHERE tenant_id = $1`, [tenant])).toBe(before);
     });
 
+    it('predicts with wouldAllow what decide answers, recording nothing (no decision row, no audit entry)', async () => {
+      const tools = await resolved(operator, [
+        { kind: 'builtin', tool: 'ontology.describe' },
+        { kind: 'ontology_action', actionType: 'refundOrder' },
+        { kind: 'ontology_action', actionType: 'refundOrder', name: 'guardedRefund', approval: { required: true, approverRoles: ['approver'], quorum: 1 } },
+      ]);
+      const cases: Array<[Actor, string, string, boolean]> = [
+        [operator, 'customer-support', 'ontology_describe', true],
+        [viewer, 'customer-support', 'ontology_describe', true],
+        [operator, 'customer-support', 'refundOrder', true],
+        [viewer, 'customer-support', 'refundOrder', false],
+        [operator, 'retired', 'refundOrder', false],
+        // Needs a person first: never predicted allowed, though CASL allows it.
+        [operator, 'customer-support', 'guardedRefund', false],
+      ];
+      const records = () => Promise.all([count(`SELECT count(*) AS n FROM authorization_decision WHERE tenant_id = $1`, [tenant]), count(`SELECT count(*) AS n FROM audit_entry WHERE tenant_id = $1`, [tenant])]);
+      for (const [user, purpose, tool, expected] of cases) {
+        const call = invocation(principal(user, purpose), {});
+        const before = await records();
+        expect(await asRun(user, () => registry.wouldAllow(byName(tools, tool), call)), `${tool} for ${(user.roles ?? []).join()} under ${purpose}`).toBe(expected);
+        expect(await records()).toEqual(before);
+        const decision = await asRun(user, () => registry.decide(byName(tools, tool), call));
+        expect(decision.kind === 'allow', `decide agrees for ${tool}`).toBe(expected);
+      }
+    });
+
     it('applies a role revoked mid-run to the calls after RUN_STANDING_TTL_MS, and to a new run at once', async () => {
       const changing = await member(bed, tenant, ['operator']);
       const tools = await resolved(changing, [{ kind: 'ontology_action', actionType: 'refundOrder' }]);

@@ -117,6 +117,17 @@ export class ToolRegistry implements ToolRegistryApi {
     return { kind: 'allow' };
   }
 
+  async wouldAllow(descriptor: ToolDescriptor, invocation: Omit<ToolInvocation, 'tx' | 'signal'>): Promise<boolean> {
+    if (descriptor.approval?.required && !invocation.approvalId) return false;
+    const principal = invocation.principal;
+    const standing = await this.runStanding(principal);
+    if (!standing.ok) return false;
+    const { action, subject, record } = descriptor.permission;
+    const allowed = await RequestContextStore.with(principalContext(principal, standing.roles, 'user'), () => this.authorization.can(action, subject, record));
+    if (allowed) this.keepStanding(invocation.idempotencyKey, standing);
+    return allowed;
+  }
+
   async execute(descriptor: ToolDescriptor, invocation: ToolInvocation): Promise<ToolOutcome> {
     const principal = invocation.principal;
     const provider = this.providers.get(descriptor.provider);

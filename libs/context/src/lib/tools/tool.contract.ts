@@ -122,6 +122,12 @@ export interface ToolRegistryApi {
    * audited (`context.tool_call` outcome `denied`) by the registry.
    */
   decide(descriptor: ToolDescriptor, invocation: Omit<ToolInvocation, 'tx' | 'signal'>): Promise<ToolCallDecision>;
+  /**
+   * Whether `decide` would allow the call now, with no approval: the same checks, recording
+   * nothing (no decision row, no audit entry). A prediction for starting a `read` tool early;
+   * `decide` stays the decision.
+   */
+  wouldAllow(descriptor: ToolDescriptor, invocation: Omit<ToolInvocation, 'tx' | 'signal'>): Promise<boolean>;
   /** Executes an allowed (or approved) call: opens the `execute_tool {name}` span, audits writes. */
   execute(descriptor: ToolDescriptor, invocation: ToolInvocation): Promise<ToolOutcome>;
   /** Higher layers add their providers here (in onModuleInit). */

@@ -1,4 +1,4 @@
-import { trace, type Span, type SpanOptions, type Tracer, type TracerProvider } from '@opentelemetry/api';
+import { context as otelContext, createContextKey, trace, type Context, type Span, type SpanOptions, type Tracer, type TracerProvider } from '@opentelemetry/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RequestContextStore } from '../context/request-context';
 
@@ -8,6 +8,8 @@ interface Recorded {
   status?: { code: number };
   ended: boolean;
   exceptions: unknown[];
+  /** The parent context passed explicitly, if any. */
+  parent?: Context;
 }
 
 /** A minimal in-process TracerProvider that records spans (the OpenTelemetry SDK arrives with observability). */
@@ -15,8 +17,8 @@ class RecordingProvider implements TracerProvider {
   readonly spans: Recorded[] = [];
   getTracer(): Tracer {
     const spans = this.spans;
-    const start = (name: string, options?: SpanOptions): Span => {
-      const record: Recorded = { name, attributes: { ...(options?.attributes ?? {}) }, ended: false, exceptions: [] };
+    const start = (name: string, options?: SpanOptions, parent?: Context): Span => {
+      const record: Recorded = { name, attributes: { ...(options?.attributes ?? {}) }, ended: false, exceptions: [], parent };
       spans.push(record);
       const span = {
         spanContext: () => ({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 1 }),
@@ -39,7 +41,8 @@ class RecordingProvider implements TracerProvider {
     };
     return {
       startSpan: start,
-      startActiveSpan: ((name: string, options: SpanOptions, fn: (span: Span) => unknown) => fn(start(name, options))) as Tracer['startActiveSpan'],
+      startActiveSpan: ((name: string, options: SpanOptions, ...rest: [(span: Span) => unknown] | [Context, (span: Span) => unknown]) =>
+        rest.length === 1 ? rest[0](start(name, options)) : rest[1](start(name, options, rest[0]))) as Tracer['startActiveSpan'],
     };
   }
 }
@@ -71,6 +74,16 @@ describe('withSpan', () => {
         'strata.target.type': 'ApiKey',
       },
     });
+  });
+
+  it('hangs the span under an explicit parent taken earlier', async () => {
+    const marker = createContextKey('marker');
+    // No context manager here (the SDK brings one): the parent is built, not taken from the active context.
+    const parent = otelContext.active().setValue(marker, 'earlier');
+    await withSpan('later', {}, async () => 'done', parent);
+    expect(provider.spans.at(-1)?.parent?.getValue(marker)).toBe('earlier');
+    await withSpan('no parent', {}, async () => 'done');
+    expect(provider.spans.at(-1)?.parent).toBeUndefined();
   });
 
   it('marks a failed span and rethrows', async () => {

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { context, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeProvider, type FakeProvider } from '@strata/testing';
+import { startApiHarness, type ApiHarness } from '../testing/api-harness';
+import { waitForRun } from '../testing/run-events';
+
+const TERMINAL = ['completed', 'failed', 'limit_exceeded', 'cancelled'];
+const startOf = (span: ReadableSpan) => span.startTime[0] * 1e3 + span.startTime[1] / 1e6;
+const endOf = (span: ReadableSpan) => span.endTime[0] * 1e3 + span.endTime[1] / 1e6;
+
+/**
+ * The trace of a run whose steps call a `read` tool: the step's first call starts while the step's
+ * checkpoint commits (AgentRunner.startEarly), yet it hangs where every call hangs (under
+ * `invoke_agent`, its tool execution under it) and its decision is taken after the commit.
+ */
+describe('context runtime: the trace of a step whose read tool starts during its checkpoint', () => {
+  let api: ApiHarness;
+  let fake: FakeProvider;
+  let owner: string;
+  const spans = new InMemorySpanExporter();
+  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] });
+  const contextManager = new AsyncLocalStorageContextManager();
+
+  beforeAll(async () => {
+    context.setGlobalContextManager(contextManager.enable());
+    trace.setGlobalTracerProvider(tracerProvider);
+    fake = await startFakeProvider('openai');
+    api = await startApiHarness({
+      env: { STRATA_MODEL_KEYS: `tr1:${randomBytes(32).toString('base64')}`, STRATA_MODEL_RETRIES: '0', STRATA_RUN_POLL_MS: '50' },
+    });
+    owner = (await api.provision('runtime-trace')).token;
+    expect((await api.call(owner, 'POST', '/governance/purposes', { name: 'support' })).status).toBe(201);
+    const provider = await api.call<{ id: string }>(owner, 'POST', '/model-gateway/providers', {
+      name: 'openai',
+      kind: 'openai',
+      baseUrl: `${fake.url}/v1`,
+      credentials: { type: 'api-key', apiKey: 'sk-trace-test-000000000000' },
+    });
+    expect(provider.status).toBe(201);
+    const model = await api.call(owner, 'POST', '/model-gateway/models', {
+      providerId: provider.body.id,
+      providerModelId: 'gpt-mini',
+      operation: 'chat',
+      capabilities: { tools: true, streaming: true },
+      contextWindow: 128_000,
+    });
+    expect(model.status).toBe(201);
+    expect((await api.call(owner, 'POST', '/model-gateway/aliases', { name: 'fast', operation: 'chat', targets: [{ model: 'openai/gpt-mini' }] })).status).toBe(201);
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.close();
+    await fake?.close();
+    trace.disable();
+    context.disable();
+  });
+
+  it('hangs the early call under invoke_agent, its execution under the call, and decides after the commit', async () => {
+    const agent = await api.call<{ id: string }>(owner, 'POST', '/context/agents', {
+      name: 'describer',
+      spec: { instructions: 'Describe the ontology, then answer.', model: { alias: 'fast' }, defaultPurpose: 'support', tools: [{ kind: 'builtin', tool: 'ontology.describe' }] },
+    });
+    expect(agent.status, JSON.stringify(agent.body)).toBe(201);
+    const session = await api.call<{ id: string }>(owner, 'POST', '/context/sessions', { agentId: agent.body.id });
+    fake.script(
+      { toolCalls: [{ id: 'd1', name: 'ontology_describe', arguments: {} }, { id: 'd2', name: 'ontology_describe', arguments: {} }] },
+      { toolCalls: [{ id: 'd3', name: 'ontology_describe', arguments: {} }] },
+      { text: 'Described.' },
+    );
+    const posted = await api.call<{ run: { id: string } }>(owner, 'POST', `/context/sessions/${session.body.id}/messages`, { content: 'Go.' });
+    expect(posted.status).toBe(202);
+    const runId = posted.body.run.id;
+    const run = await waitForRun(async () => (await api.call<{ status: string; steps: number }>(owner, 'GET', `/context/runs/${runId}`)).body, (r) => TERMINAL.includes(r.status));
+    expect(run).toMatchObject({ status: 'completed', steps: 3 });
+
+    const mine = spans.getFinishedSpans().filter((span) => span.attributes['strata.run.id'] === runId);
+    const byId = new Map(spans.getFinishedSpans().map((span) => [span.spanContext().spanId, span]));
+    const parentOf = (span: ReadableSpan) => byId.get(span.parentSpanContext?.spanId ?? '');
+    const childrenOf = (span: ReadableSpan, prefix: string) => spans.getFinishedSpans().filter((kid) => kid.parentSpanContext?.spanId === span.spanContext().spanId && kid.name.startsWith(prefix));
+    const invoke = mine.find((span) => span.name.startsWith('invoke_agent'));
+    expect(invoke).toBeDefined();
+
+    for (const stepIndex of [0, 1]) {
+      const step = mine.find((span) => span.name === `agent_step ${stepIndex}`) as ReadableSpan;
+      const [checkpoint] = childrenOf(step, 'context.run.step');
+      const calls = mine.filter((span) => span.name === 'agent_tool_call ontology_describe' && span.attributes['strata.run.step'] === stepIndex).sort((a, b) => startOf(a) - startOf(b));
+      expect(calls).toHaveLength(stepIndex === 0 ? 2 : 1);
+      const [first, ...rest] = calls as [ReadableSpan, ...ReadableSpan[]];
+      expect(checkpoint, `step ${stepIndex} checkpoint span`).toBeDefined();
+      // Every call hangs under invoke_agent, the early one too; its tool runs under it.
+      for (const call of calls) expect(parentOf(call)?.name).toBe(invoke?.name);
+      expect(childrenOf(first, 'execute_tool ontology_describe')).toHaveLength(1);
+      // The first call began before the step's checkpoint had committed; its decision (recorded) after.
+      expect(startOf(first)).toBeLessThan(endOf(checkpoint as ReadableSpan));
+      const [decide] = childrenOf(first, 'context.tool.decide');
+      expect(decide?.attributes['strata.tool.decision']).toBe('allow');
+      expect(startOf(decide as ReadableSpan)).toBeGreaterThanOrEqual(endOf(checkpoint as ReadableSpan));
+      // Later calls of the step start after the one before it ended, as always.
+      for (const call of rest) expect(startOf(call)).toBeGreaterThanOrEqual(endOf(first));
+    }
+  });
+});
