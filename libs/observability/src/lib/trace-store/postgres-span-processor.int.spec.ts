@@ -4,7 +4,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ManualClock, newId } from '@strata/kernel';
+import { ManualClock, newId, RequestContextStore } from '@strata/kernel';
 import { PrismaClient, type PrismaService } from '@strata/db';
 import { createTestDatabase, type TestDatabase } from '@strata/testing';
 import { PostgresSpanProcessor, TRACE_STORE_METRICS, type PostgresSpanProcessorOptions, type SpanSink } from './postgres-span-processor';
@@ -151,6 +151,32 @@ describe('PostgresSpanProcessor and PostgresSpanSink (database)', () => {
     expect(rows[1].startTime.toISOString()).toBe('2026-05-01T10:00:00.002Z');
     expect(rows[1].attributes).toMatchObject({ 'gen_ai.request.model': 'gpt-x' });
     expect(rows[1].events).toEqual([{ name: 'gen_ai.choice', time: '2026-05-01T10:00:00.040000Z', attributes: { index: 0 } }]);
+  });
+
+  it('gives a span without a tenant (an instrumentation span) the tenant of its parent; a root keeps none', async () => {
+    const { processor, tracer } = processorWith();
+    processor.attach(sink);
+    const tenantId = newId();
+    const root = tracer.startSpan('agent_step 0', { attributes: { 'strata.tenant.id': tenantId } });
+    const query = tracer.startSpan('pg.query:SELECT strata', {}, trace.setSpan(context.active(), root));
+    const nested = tracer.startSpan('pg.query:INSERT strata', {}, trace.setSpan(context.active(), query));
+    nested.end();
+    query.end();
+    root.end();
+    // Even inside a tenant's request: a root span without a tenant must not become a trace in its list.
+    const orphan = RequestContextStore.run({ requestId: 'r', tenantId }, () => tracer.startSpan('GET /health'));
+    orphan.end();
+    await processor.forceFlush();
+    const rows = await db.query<{ name: string; tenant_id: string | null }>(
+      'SELECT name, tenant_id FROM trace_span WHERE span_id = ANY($1) ORDER BY name',
+      [[root, query, nested, orphan].map((span) => span.spanContext().spanId)],
+    );
+    expect(rows).toEqual([
+      { name: 'GET /health', tenant_id: null },
+      { name: 'agent_step 0', tenant_id: tenantId },
+      { name: 'pg.query:INSERT strata', tenant_id: tenantId },
+      { name: 'pg.query:SELECT strata', tenant_id: tenantId },
+    ]);
   });
 
   it('stores hostile values without failing the batch (NUL, lone surrogates, oversized strings, bad tenant and numbers)', async () => {

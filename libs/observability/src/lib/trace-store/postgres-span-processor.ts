@@ -1,8 +1,9 @@
 import { Logger } from '@nestjs/common';
-import { context, metrics, ROOT_CONTEXT, type Context, type MeterProvider } from '@opentelemetry/api';
+import { context, metrics, ROOT_CONTEXT, trace, type Attributes, type Context, type MeterProvider } from '@opentelemetry/api';
 import { suppressTracing } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { BoundedQueue } from './span-queue';
+import { SPAN_ATTRIBUTES } from './span-row';
 import { checkInteger, TRACE_STORE_LIMITS } from './trace-store-options';
 
 /** Where finished spans go: the database sink ({@link PostgresSpanSink}) once the database is open. */
@@ -130,8 +131,15 @@ export class PostgresSpanProcessor implements SpanProcessor {
     return this.queue.size;
   }
 
-  onStart(_span: Span, _parentContext: Context): void {
-    // Nothing to do when a span starts: only finished spans are stored.
+  /**
+   * Instrumentation spans (a pg query, an outgoing HTTP call) carry no tenant: they take the one of
+   * the span they run under, so the tenant's trace view shows them (a stored span without a tenant
+   * is readable by no one). A root span keeps what it has: no new traces appear in a tenant's list.
+   */
+  onStart(span: Span, parentContext: Context): void {
+    if (span.attributes[SPAN_ATTRIBUTES.tenantId] !== undefined) return;
+    const tenantId = (trace.getSpan(parentContext) as { attributes?: Attributes } | undefined)?.attributes?.[SPAN_ATTRIBUTES.tenantId];
+    if (typeof tenantId === 'string') span.setAttribute(SPAN_ATTRIBUTES.tenantId, tenantId);
   }
 
   onEnd(span: ReadableSpan): void {
