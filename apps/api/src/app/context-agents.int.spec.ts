@@ -38,22 +38,7 @@ describe('context agents over HTTP', () => {
     otherOwner = (await api.provision('agents-b')).token;
     for (const role of ['builder', 'operator', 'viewer', 'auditor']) keys[role] = await keyFor(owner, role);
     expect((await api.call(owner, 'POST', '/governance/purposes', { name: 'support', description: 'Customer support' })).status).toBe(201);
-    const provider = await api.call<{ id: string }>(owner, 'POST', '/model-gateway/providers', {
-      name: 'openai',
-      kind: 'openai',
-      baseUrl: `${openai.url}/v1`,
-      credentials: { type: 'api-key', apiKey: 'sk-test-000000000000000000000000' },
-    });
-    expect(provider.status).toBe(201);
-    const model = await api.call(owner, 'POST', '/model-gateway/models', {
-      operation: 'chat',
-      capabilities: { tools: true, streaming: true },
-      contextWindow: 128_000,
-      providerId: provider.body.id,
-      providerModelId: 'gpt-mini',
-    });
-    expect(model.status).toBe(201);
-    expect((await api.call(owner, 'POST', '/model-gateway/aliases', { name: 'fast', operation: 'chat', targets: [{ model: 'openai/gpt-mini' }] })).status).toBe(201);
+    await api.connectFakeChat(owner, openai.url);
   });
   afterAll(async () => {
     await api?.close();

@@ -76,16 +76,7 @@ describe('context assembly and memory', () => {
     tenantId = a.tenant.id;
     otherOwner = (await api.provision('memory-b')).token;
     expect((await api.call(owner, 'POST', '/governance/purposes', { name: 'support', description: 'Customer support' })).status).toBe(201);
-    const provider = await api.call<{ id: string }>(owner, 'POST', '/model-gateway/providers', {
-      name: 'openai',
-      kind: 'openai',
-      baseUrl: `${openai.url}/v1`,
-      credentials: { type: 'api-key', apiKey: 'sk-test-000000000000000000000000' },
-    });
-    expect(provider.status).toBe(201);
-    const model = await api.call(owner, 'POST', '/model-gateway/models', { operation: 'chat', capabilities: { tools: true, streaming: true }, contextWindow: 128_000, providerId: provider.body.id, providerModelId: 'gpt-4o' });
-    expect(model.status).toBe(201);
-    expect((await api.call(owner, 'POST', '/model-gateway/aliases', { name: 'fast', operation: 'chat', targets: [{ model: 'openai/gpt-4o' }] })).status).toBe(201);
+    await api.connectFakeChat(owner, openai.url, { providerModelId: 'gpt-4o' });
     const agent = await api.call<{ id: string }>(owner, 'POST', '/context/agents', { name: 'orders', spec: spec() });
     expect(agent.status).toBe(201);
     agentId = agent.body.id;

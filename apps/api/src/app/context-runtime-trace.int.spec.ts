@@ -1,15 +1,39 @@
 import { randomBytes } from 'node:crypto';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '@strata/testing';
 import { startApiHarness, type ApiHarness } from '../testing/api-harness';
 import { waitForRun } from '../testing/run-events';
 
 const TERMINAL = ['completed', 'failed', 'limit_exceeded', 'cancelled'];
-const startOf = (span: ReadableSpan) => span.startTime[0] * 1e3 + span.startTime[1] / 1e6;
-const endOf = (span: ReadableSpan) => span.endTime[0] * 1e3 + span.endTime[1] / 1e6;
+
+/**
+ * The order spans start and end in, as the SDK reports them: exact, where span timestamps are not
+ * (this SDK takes a span's start from Date.now(), to the millisecond).
+ */
+class SpanOrder implements SpanProcessor {
+  private readonly events: string[] = [];
+  onStart(span: { spanContext(): { spanId: string } }): void {
+    this.events.push(`start:${span.spanContext().spanId}`);
+  }
+  onEnd(span: ReadableSpan): void {
+    this.events.push(`end:${span.spanContext().spanId}`);
+  }
+  started(span: ReadableSpan): number {
+    return this.events.indexOf(`start:${span.spanContext().spanId}`);
+  }
+  ended(span: ReadableSpan): number {
+    return this.events.indexOf(`end:${span.spanContext().spanId}`);
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
 
 /**
  * The trace of a run whose steps call a `read` tool: the step's first call starts while the step's
@@ -21,7 +45,8 @@ describe('context runtime: the trace of a step whose read tool starts during its
   let fake: FakeProvider;
   let owner: string;
   const spans = new InMemorySpanExporter();
-  const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: spans })] });
+  const order = new SpanOrder();
+  const tracerProvider = new TracerProvider({ spanProcessors: [order, new SimpleSpanProcessor({ exporter: spans })] });
   const contextManager = new AsyncLocalStorageContextManager();
 
   beforeAll(async () => {
@@ -33,22 +58,7 @@ describe('context runtime: the trace of a step whose read tool starts during its
     });
     owner = (await api.provision('runtime-trace')).token;
     expect((await api.call(owner, 'POST', '/governance/purposes', { name: 'support' })).status).toBe(201);
-    const provider = await api.call<{ id: string }>(owner, 'POST', '/model-gateway/providers', {
-      name: 'openai',
-      kind: 'openai',
-      baseUrl: `${fake.url}/v1`,
-      credentials: { type: 'api-key', apiKey: 'sk-trace-test-000000000000' },
-    });
-    expect(provider.status).toBe(201);
-    const model = await api.call(owner, 'POST', '/model-gateway/models', {
-      providerId: provider.body.id,
-      providerModelId: 'gpt-mini',
-      operation: 'chat',
-      capabilities: { tools: true, streaming: true },
-      contextWindow: 128_000,
-    });
-    expect(model.status).toBe(201);
-    expect((await api.call(owner, 'POST', '/model-gateway/aliases', { name: 'fast', operation: 'chat', targets: [{ model: 'openai/gpt-mini' }] })).status).toBe(201);
+    await api.connectFakeChat(owner, fake.url);
   }, 120_000);
 
   afterAll(async () => {
@@ -86,7 +96,7 @@ describe('context runtime: the trace of a step whose read tool starts during its
     for (const stepIndex of [0, 1]) {
       const step = mine.find((span) => span.name === `agent_step ${stepIndex}`) as ReadableSpan;
       const [checkpoint] = childrenOf(step, 'context.run.step');
-      const calls = mine.filter((span) => span.name === 'agent_tool_call ontology_describe' && span.attributes['strata.run.step'] === stepIndex).sort((a, b) => startOf(a) - startOf(b));
+      const calls = mine.filter((span) => span.name === 'agent_tool_call ontology_describe' && span.attributes['strata.run.step'] === stepIndex).sort((a, b) => order.started(a) - order.started(b));
       expect(calls).toHaveLength(stepIndex === 0 ? 2 : 1);
       const [first, ...rest] = calls as [ReadableSpan, ...ReadableSpan[]];
       expect(checkpoint, `step ${stepIndex} checkpoint span`).toBeDefined();
@@ -94,12 +104,12 @@ describe('context runtime: the trace of a step whose read tool starts during its
       for (const call of calls) expect(parentOf(call)?.name).toBe(invoke?.name);
       expect(childrenOf(first, 'execute_tool ontology_describe')).toHaveLength(1);
       // The first call began before the step's checkpoint had committed; its decision (recorded) after.
-      expect(startOf(first)).toBeLessThan(endOf(checkpoint as ReadableSpan));
+      expect(order.started(first)).toBeLessThan(order.ended(checkpoint as ReadableSpan));
       const [decide] = childrenOf(first, 'context.tool.decide');
       expect(decide?.attributes['strata.tool.decision']).toBe('allow');
-      expect(startOf(decide as ReadableSpan)).toBeGreaterThanOrEqual(endOf(checkpoint as ReadableSpan));
+      expect(order.started(decide as ReadableSpan)).toBeGreaterThan(order.ended(checkpoint as ReadableSpan));
       // Later calls of the step start after the one before it ended, as always.
-      for (const call of rest) expect(startOf(call)).toBeGreaterThanOrEqual(endOf(first));
+      for (const call of rest) expect(order.started(call)).toBeGreaterThan(order.ended(first));
     }
   });
 });

@@ -22,7 +22,22 @@ export interface ApiHarness {
     body?: unknown,
     headers?: Record<string, string>,
   ): Promise<{ status: number; body: T }>;
+  /**
+   * Registers a fake OpenAI server (`@strata/testing`) as the tenant's `openai` provider with one
+   * chat model (tools, streaming) and an alias to it, as an owner does; throws if a step is refused.
+   */
+  connectFakeChat(ownerKey: string, fakeUrl: string, model?: FakeChatModel): Promise<{ providerId: string }>;
   close(): Promise<void>;
+}
+
+export interface FakeChatModel {
+  /** Default `fast`. */
+  alias?: string;
+  /** Default `gpt-mini`. */
+  providerModelId?: string;
+  /** USD per million tokens; default none. */
+  inputPricePerMTok?: number;
+  outputPricePerMTok?: number;
 }
 
 export async function startApiHarness(options: { imports?: NonNullable<ModuleMetadata['imports']>; env?: Record<string, string> } = {}): Promise<ApiHarness> {
@@ -39,23 +54,53 @@ export async function startApiHarness(options: { imports?: NonNullable<ModuleMet
   await app.listen(0, '127.0.0.1');
   const { port } = app.getHttpServer().address() as { port: number };
   const base = `http://127.0.0.1:${port}`;
+  const call: ApiHarness['call'] = async (key, method, path, body, headers = {}) => {
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: (text ? JSON.parse(text) : undefined) as never };
+  };
   return {
     app,
     db,
     base,
     provision: (slug) => app.get(TenantProvisioningService).provision({ slug, name: `Tenant ${slug}` }),
-    async call(key, method, path, body, headers = {}) {
-      const response = await fetch(`${base}${path}`, {
-        method,
-        headers: {
-          ...(key ? { authorization: `Bearer ${key}` } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: (text ? JSON.parse(text) : undefined) as never };
+    call,
+    async connectFakeChat(ownerKey, fakeUrl, model = {}) {
+      const { alias = 'fast', providerModelId = 'gpt-mini', ...prices } = model;
+      const expectCreated = <T>(step: string, response: { status: number; body: T }): T => {
+        if (response.status !== 201) throw new Error(`${step}: ${response.status} ${JSON.stringify(response.body)}`);
+        return response.body;
+      };
+      const provider = expectCreated(
+        'provider',
+        await call<{ id: string }>(ownerKey, 'POST', '/model-gateway/providers', {
+          name: 'openai',
+          kind: 'openai',
+          baseUrl: `${fakeUrl}/v1`,
+          credentials: { type: 'api-key', apiKey: 'sk-test-000000000000000000000000' },
+        }),
+      );
+      expectCreated(
+        'model',
+        await call(ownerKey, 'POST', '/model-gateway/models', {
+          providerId: provider.id,
+          providerModelId,
+          operation: 'chat',
+          capabilities: { tools: true, streaming: true },
+          contextWindow: 128_000,
+          ...prices,
+        }),
+      );
+      expectCreated('alias', await call(ownerKey, 'POST', '/model-gateway/aliases', { name: alias, operation: 'chat', targets: [{ model: `openai/${providerModelId}` }] }));
+      return { providerId: provider.id };
     },
     async close() {
       await app.close();
