@@ -59,6 +59,8 @@ describe('context runtime: the trace of a step whose read tool starts during its
     owner = (await api.provision('runtime-trace')).token;
     expect((await api.call(owner, 'POST', '/governance/purposes', { name: 'support' })).status).toBe(201);
     await api.connectFakeChat(owner, fake.url);
+    const collection = await api.call(owner, 'POST', '/vectors/collections', { name: 'handbook', dimensions: 384 });
+    expect(collection.status, JSON.stringify(collection.body)).toBe(201);
   }, 120_000);
 
   afterAll(async () => {
@@ -111,5 +113,27 @@ describe('context runtime: the trace of a step whose read tool starts during its
       // Later calls of the step start after the one before it ended, as always.
       for (const call of rest) expect(order.started(call)).toBeGreaterThan(order.ended(first));
     }
+  });
+
+  it('starts a read that leaves the database (vector search embeds through the gateway and logs the access) only after the commit', async () => {
+    const agent = await api.call<{ id: string }>(owner, 'POST', '/context/agents', {
+      name: 'searcher',
+      spec: { instructions: 'Search the handbook, then answer.', model: { alias: 'fast' }, defaultPurpose: 'support', tools: [{ kind: 'vector_search', collection: 'handbook' }] },
+    });
+    expect(agent.status, JSON.stringify(agent.body)).toBe(201);
+    const session = await api.call<{ id: string }>(owner, 'POST', '/context/sessions', { agentId: agent.body.id });
+    fake.script({ toolCalls: [{ id: 's1', name: 'search_handbook', arguments: { query: 'closing tickets' } }] }, { text: 'Nothing found.' });
+    const posted = await api.call<{ run: { id: string } }>(owner, 'POST', `/context/sessions/${session.body.id}/messages`, { content: 'Go.' });
+    expect(posted.status).toBe(202);
+    const runId = posted.body.run.id;
+    const run = await waitForRun(async () => (await api.call<{ status: string }>(owner, 'GET', `/context/runs/${runId}`)).body, (r) => TERMINAL.includes(r.status));
+    expect(run.status).toBe('completed');
+    const mine = spans.getFinishedSpans().filter((span) => span.attributes['strata.run.id'] === runId);
+    const step = mine.find((span) => span.name === 'agent_step 0') as ReadableSpan;
+    const checkpoint = spans.getFinishedSpans().find((kid) => kid.parentSpanContext?.spanId === step.spanContext().spanId && kid.name === 'context.run.step');
+    const call = mine.find((span) => span.name === 'agent_tool_call search_handbook') as ReadableSpan;
+    expect(checkpoint).toBeDefined();
+    expect(call).toBeDefined();
+    expect(order.started(call)).toBeGreaterThan(order.ended(checkpoint as ReadableSpan));
   });
 });

@@ -280,11 +280,11 @@ export class AgentRunner {
             this.fused.modelStep({ runId: run.id, owner: segment.lease.owner }, step, calls, assistant, { steps: stepIndex + 1, activeMs: segment.activeMs(this.clock) }, events),
           );
           await this.applyFused(segment, written, [{ id: assistant.id, message: assistant.message, untrusted: false }]);
+          this.faults.reached('after_model_checkpoint');
         } catch (error) {
           early?.release(false);
           throw error;
         }
-        this.faults.reached('after_model_checkpoint');
         return { step: stepRef, calls: rows, early };
       }
 
@@ -407,29 +407,41 @@ export class AgentRunner {
 
   /**
    * Starts a step's first call before the step's checkpoint has committed, in its own
-   * `agent_tool_call` span (a sibling of the step's, as any call's). Only a `read` tool (no effect:
-   * a crash merely repeats it) that `wouldAllow` predicts allowed starts executing; everything that
-   * writes (the decision's record, the call's checkpoint) waits for `release(true)`, and the
+   * `agent_tool_call` span (a sibling of the step's, as any call's). Only a `local` read (this
+   * database only: nothing leaves the machine, nothing is spent or logged, so a step that never
+   * commits leaves nothing of it) that `wouldAllow` predicts allowed starts executing; everything
+   * that writes (the decision's record, the call's checkpoint) waits for `release(true)`, and the
    * decision itself is taken then, as for any call: the early result is used only if it allows.
+   * An early execution whose result goes unused is aborted.
    */
   private startEarly(segment: Segment, step: StepRef, call: ToolCallRow, byName: Map<string, ToolDescriptor>): EarlyCall | null {
     const descriptor = byName.get(call.name);
-    if (!descriptor || descriptor.execution !== 'read' || descriptor.approval?.required) return null;
+    if (!descriptor || descriptor.execution !== 'read' || !descriptor.local || descriptor.approval?.required) return null;
     const parsed = this.tools.parseArguments(descriptor, call.argumentsRaw);
     if (!parsed.ok) return null;
-    let release: (committed: boolean) => void = () => undefined;
-    const released = new Promise<boolean>((resolve) => (release = resolve));
+    let resolveRelease: (committed: boolean) => void = () => undefined;
+    const released = new Promise<boolean>((resolve) => (resolveRelease = resolve));
+    const abandon = new AbortController();
+    const release = (committed: boolean) => {
+      if (!committed) abandon.abort(new LeaseLostError(segment.run.id));
+      resolveRelease(committed);
+    };
     const invocation = { ...this.invocationBase(segment.run, step, call), arguments: parsed.arguments };
     const flow = withSpan(
       `agent_tool_call ${call.name}`,
       { 'strata.run.id': segment.run.id, 'strata.run.step': step.index },
       async (): Promise<Flow> => {
         const allowed = await this.tools.wouldAllow(descriptor, invocation).catch(() => false);
-        const outcome = allowed ? this.tools.execute(descriptor, { ...invocation, signal: segment.lease.signal }) : undefined;
+        const outcome = allowed ? this.tools.execute(descriptor, { ...invocation, signal: AbortSignal.any([segment.lease.signal, abandon.signal]) }) : undefined;
         // Awaited only if the decision allows; a failure then surfaces there, as without the early start.
         outcome?.catch(() => undefined);
         if (!(await released)) return 'stop';
-        return this.runToolCall(segment, step, call, byName, outcome);
+        try {
+          return await this.runToolCall(segment, step, call, byName, outcome);
+        } finally {
+          // Used by now, or not to be (the decision did not allow it): stop it if it still runs.
+          abandon.abort();
+        }
       },
       segment.traceParent,
     );

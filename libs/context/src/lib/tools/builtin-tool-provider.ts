@@ -28,6 +28,8 @@ interface BuiltinTool {
   parameters: Record<string, unknown>;
   permission: { action: string; subject: string };
   execution: 'read' | 'external';
+  /** Reads this database only (ToolDescriptor.local). */
+  local?: true;
   /** Settings taken from the spec at resolution. */
   config?(spec: AgentSpec): Record<string, unknown>;
   run(services: Services, args: Record<string, unknown>, invocation: ToolInvocation, config: Record<string, unknown>): Promise<unknown>;
@@ -55,6 +57,7 @@ const BUILTIN_TOOLS: Record<string, BuiltinTool> = {
     },
     permission: { action: 'read', subject: 'OntologyObject' },
     execution: 'read',
+    local: true,
     run: (services, args) => services.queries().query({ ...args, limit: Math.min(Number(args['limit'] ?? 20), TOOL_LIMITS.ontologyRowsMax) }),
   },
   'ontology.traverse': {
@@ -89,6 +92,7 @@ const BUILTIN_TOOLS: Record<string, BuiltinTool> = {
     },
     permission: { action: 'read', subject: 'OntologyObject' },
     execution: 'read',
+    local: true,
     run: (services, args) => services.queries().traverse({ ...args, limit: Math.min(Number(args['limit'] ?? 50), TOOL_LIMITS.ontologyRowsMax) }),
   },
   'ontology.search': {
@@ -102,6 +106,7 @@ const BUILTIN_TOOLS: Record<string, BuiltinTool> = {
     },
     permission: { action: 'read', subject: 'OntologyObject' },
     execution: 'read',
+    local: true,
     run: (services, args) => services.queries().search({ ...args, limit: Math.min(Number(args['limit'] ?? 10), 20) }),
   },
   'ontology.describe': {
@@ -110,6 +115,7 @@ const BUILTIN_TOOLS: Record<string, BuiltinTool> = {
     parameters: { type: 'object', properties: {}, additionalProperties: false },
     permission: { action: 'read', subject: 'OntologyObjectType' },
     execution: 'read',
+    local: true,
     run: (services) => services.describer().describe(),
   },
   // Long-term memory of the agent for the user it acts for (MemoryService). Checked as a type-level
@@ -176,6 +182,7 @@ export class BuiltinToolProvider implements ToolProvider {
         reference,
         provider: this.id,
         execution: tool.execution,
+        ...(tool.local ? { local: true } : {}),
         permission: { ...tool.permission },
         approval: approvalOf(reference),
         ...(tool.config ? { config: tool.config(context.spec) } : {}),

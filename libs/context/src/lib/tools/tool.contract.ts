@@ -36,6 +36,13 @@ export interface ToolDescriptor {
   /** Which provider executes it (`builtin`, `ontology_action`, `vector_search`, `http`, or an extension's id). */
   provider: string;
   execution: ToolExecution;
+  /**
+   * A `read` that stays inside the platform: it reads this database and nothing else (no outbound
+   * request, no model call, nothing spent, nothing logged). Only such a call may start before its
+   * step's checkpoint has committed (AgentRunner.startEarly): if the step never commits, nothing of
+   * it remains.
+   */
+  local?: boolean;
   /** CASL check made before every call for the user the agent acts for: action and subject type. */
   permission: {
     action: string;
