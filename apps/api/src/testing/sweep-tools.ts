@@ -10,13 +10,14 @@ import type { RunCrashPlans } from './run-crash-plans';
  * (run-crash-plans.ts) as the fault injector. Used by the sweep's worker child process and by
  * the test's API (which only needs the tools to resolve).
  */
-const TOOLS: Record<string, { execution: ToolDescriptor['execution']; description: string }> = {
+const TOOLS: Record<string, { execution: ToolDescriptor['execution']; description: string; local?: true }> = {
   // Writes an audit entry in the checkpoint's transaction: exists exactly once or not at all.
   record_effect: { execution: 'transactional', description: 'Records an effect in the database.' },
   guarded_effect: { execution: 'transactional', description: 'Records an effect that a person must approve first.' },
   // Posts to the receiver with the Idempotency-Key header (the receiver keeps the first answer per key).
   send_external: { execution: 'external', description: 'Sends a message to an outside system.' },
-  lookup: { execution: 'read', description: 'Reads a value.' },
+  // Computes its answer in process: a local read, so it starts while its step's checkpoint commits.
+  lookup: { execution: 'read', description: 'Reads a value.', local: true },
 };
 
 export class SweepToolProvider implements ToolProvider {
@@ -38,6 +39,7 @@ export class SweepToolProvider implements ToolProvider {
         reference,
         provider: this.id,
         execution: tool.execution,
+        ...(tool.local ? { local: true } : {}),
         permission: { action: 'execute', subject: 'AgentTool' },
         ...(reference.approval
           ? { approval: { required: reference.approval.required, approverRoles: reference.approval.approverRoles, quorum: reference.approval.quorum, expiresInMs: reference.approval.expiresInMs } }
