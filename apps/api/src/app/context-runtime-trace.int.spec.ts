@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '@strata/testing';
 import { startApiHarness, type ApiHarness } from '../testing/api-harness';
 import { waitForRun } from '../testing/run-events';
@@ -135,5 +135,35 @@ describe('context runtime: the trace of a step whose read tool starts during its
     expect(checkpoint).toBeDefined();
     expect(call).toBeDefined();
     expect(order.started(call)).toBeGreaterThan(order.ended(checkpoint as ReadableSpan));
+  });
+
+  it('leaves nothing of an early call when its step does not commit (cancelled while the model answered)', async () => {
+    const agent = await api.call<{ id: string }>(owner, 'POST', '/context/agents', {
+      name: 'cancelled-describer',
+      spec: { instructions: 'Describe the ontology, then answer.', model: { alias: 'fast' }, defaultPurpose: 'support', tools: [{ kind: 'builtin', tool: 'ontology.describe' }] },
+    });
+    expect(agent.status, JSON.stringify(agent.body)).toBe(201);
+    const session = await api.call<{ id: string }>(owner, 'POST', '/context/sessions', { agentId: agent.body.id });
+    const before = fake.requests.length;
+    fake.script({ toolCalls: [{ id: 'x1', name: 'ontology_describe', arguments: {} }], delayMs: 1_500 });
+    const posted = await api.call<{ run: { id: string } }>(owner, 'POST', `/context/sessions/${session.body.id}/messages`, { content: 'Go.' });
+    expect(posted.status).toBe(202);
+    const runId = posted.body.run.id;
+    // While the model is answering, the run is cancelled in the table only (as another process
+    // would, without this one's event): the step's statement then finds its fence closed.
+    await vi.waitUntil(() => fake.requests.length > before, { timeout: 20_000, interval: 10 });
+    await api.db.query('UPDATE context_run SET cancel_requested = true, cancel_reason = $2 WHERE id = $1', [runId, 'cancelled by the test']);
+    const run = await waitForRun(async () => (await api.call<{ status: string; steps: number }>(owner, 'GET', `/context/runs/${runId}`)).body, (r) => TERMINAL.includes(r.status));
+    expect(run).toMatchObject({ status: 'cancelled', steps: 0 });
+    const counts = async (table: string) => (await api.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE run_id = $1`, [runId]))[0]?.n;
+    expect(await counts('context_run_step')).toBe(0);
+    expect(await counts('context_tool_call')).toBe(0);
+    expect(await counts('context_effect')).toBe(0);
+    const events = await api.db.query<{ type: string }>('SELECT type FROM context_run_event WHERE run_id = $1', [runId]);
+    expect(events.map((event) => event.type)).not.toContain('tool.result');
+    // The early call started, ended, and never reached its decision.
+    const call = spans.getFinishedSpans().find((span) => span.attributes['strata.run.id'] === runId && span.name === 'agent_tool_call ontology_describe');
+    expect(call).toBeDefined();
+    expect(spans.getFinishedSpans().filter((kid) => kid.parentSpanContext?.spanId === call?.spanContext().spanId && kid.name === 'context.tool.decide')).toEqual([]);
   });
 });
