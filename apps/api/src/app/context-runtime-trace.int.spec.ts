@@ -3,7 +3,7 @@ import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startFakeProvider, type FakeProvider } from '@strata/testing';
+import { startFakeProvider, type FakeProvider, type FakeReply } from '@strata/testing';
 import { startApiHarness, type ApiHarness } from '../testing/api-harness';
 import { waitForRun } from '../testing/run-events';
 
@@ -70,22 +70,31 @@ describe('context runtime: the trace of a step whose read tool starts during its
     context.disable();
   });
 
-  it('hangs the early call under invoke_agent, its execution under the call, and decides after the commit', async () => {
+  /** Creates an agent with `tools`, scripts the model, sends a message: the run's id. */
+  async function startRun(name: string, tools: unknown[], ...replies: FakeReply[]): Promise<string> {
     const agent = await api.call<{ id: string }>(owner, 'POST', '/context/agents', {
-      name: 'describer',
-      spec: { instructions: 'Describe the ontology, then answer.', model: { alias: 'fast' }, defaultPurpose: 'support', tools: [{ kind: 'builtin', tool: 'ontology.describe' }] },
+      name,
+      spec: { instructions: 'Use the tool, then answer.', model: { alias: 'fast' }, defaultPurpose: 'support', tools },
     });
     expect(agent.status, JSON.stringify(agent.body)).toBe(201);
     const session = await api.call<{ id: string }>(owner, 'POST', '/context/sessions', { agentId: agent.body.id });
-    fake.script(
+    fake.script(...replies);
+    const posted = await api.call<{ run: { id: string } }>(owner, 'POST', `/context/sessions/${session.body.id}/messages`, { content: 'Go.' });
+    expect(posted.status).toBe(202);
+    return posted.body.run.id;
+  }
+  const finished = (runId: string) =>
+    waitForRun(async () => (await api.call<{ status: string; steps: number }>(owner, 'GET', `/context/runs/${runId}`)).body, (r) => TERMINAL.includes(r.status));
+
+  it('hangs the early call under invoke_agent, its execution under the call, and decides after the commit', async () => {
+    const runId = await startRun(
+      'describer',
+      [{ kind: 'builtin', tool: 'ontology.describe' }],
       { toolCalls: [{ id: 'd1', name: 'ontology_describe', arguments: {} }, { id: 'd2', name: 'ontology_describe', arguments: {} }] },
       { toolCalls: [{ id: 'd3', name: 'ontology_describe', arguments: {} }] },
       { text: 'Described.' },
     );
-    const posted = await api.call<{ run: { id: string } }>(owner, 'POST', `/context/sessions/${session.body.id}/messages`, { content: 'Go.' });
-    expect(posted.status).toBe(202);
-    const runId = posted.body.run.id;
-    const run = await waitForRun(async () => (await api.call<{ status: string; steps: number }>(owner, 'GET', `/context/runs/${runId}`)).body, (r) => TERMINAL.includes(r.status));
+    const run = await finished(runId);
     expect(run).toMatchObject({ status: 'completed', steps: 3 });
 
     const mine = spans.getFinishedSpans().filter((span) => span.attributes['strata.run.id'] === runId);
@@ -116,17 +125,13 @@ describe('context runtime: the trace of a step whose read tool starts during its
   });
 
   it('starts a read that leaves the database (vector search embeds through the gateway and logs the access) only after the commit', async () => {
-    const agent = await api.call<{ id: string }>(owner, 'POST', '/context/agents', {
-      name: 'searcher',
-      spec: { instructions: 'Search the handbook, then answer.', model: { alias: 'fast' }, defaultPurpose: 'support', tools: [{ kind: 'vector_search', collection: 'handbook' }] },
-    });
-    expect(agent.status, JSON.stringify(agent.body)).toBe(201);
-    const session = await api.call<{ id: string }>(owner, 'POST', '/context/sessions', { agentId: agent.body.id });
-    fake.script({ toolCalls: [{ id: 's1', name: 'search_handbook', arguments: { query: 'closing tickets' } }] }, { text: 'Nothing found.' });
-    const posted = await api.call<{ run: { id: string } }>(owner, 'POST', `/context/sessions/${session.body.id}/messages`, { content: 'Go.' });
-    expect(posted.status).toBe(202);
-    const runId = posted.body.run.id;
-    const run = await waitForRun(async () => (await api.call<{ status: string }>(owner, 'GET', `/context/runs/${runId}`)).body, (r) => TERMINAL.includes(r.status));
+    const runId = await startRun(
+      'searcher',
+      [{ kind: 'vector_search', collection: 'handbook' }],
+      { toolCalls: [{ id: 's1', name: 'search_handbook', arguments: { query: 'closing tickets' } }] },
+      { text: 'Nothing found.' },
+    );
+    const run = await finished(runId);
     expect(run.status).toBe('completed');
     const mine = spans.getFinishedSpans().filter((span) => span.attributes['strata.run.id'] === runId);
     const step = mine.find((span) => span.name === 'agent_step 0') as ReadableSpan;
@@ -138,23 +143,16 @@ describe('context runtime: the trace of a step whose read tool starts during its
   });
 
   it('leaves nothing of an early call when its step does not commit (cancelled while the model answered)', async () => {
-    const agent = await api.call<{ id: string }>(owner, 'POST', '/context/agents', {
-      name: 'cancelled-describer',
-      spec: { instructions: 'Describe the ontology, then answer.', model: { alias: 'fast' }, defaultPurpose: 'support', tools: [{ kind: 'builtin', tool: 'ontology.describe' }] },
-    });
-    expect(agent.status, JSON.stringify(agent.body)).toBe(201);
-    const session = await api.call<{ id: string }>(owner, 'POST', '/context/sessions', { agentId: agent.body.id });
     const before = fake.requests.length;
-    fake.script({ toolCalls: [{ id: 'x1', name: 'ontology_describe', arguments: {} }], delayMs: 1_500 });
-    const posted = await api.call<{ run: { id: string } }>(owner, 'POST', `/context/sessions/${session.body.id}/messages`, { content: 'Go.' });
-    expect(posted.status).toBe(202);
-    const runId = posted.body.run.id;
+    const runId = await startRun('cancelled-describer', [{ kind: 'builtin', tool: 'ontology.describe' }], {
+      toolCalls: [{ id: 'x1', name: 'ontology_describe', arguments: {} }],
+      delayMs: 1_500,
+    });
     // While the model is answering, the run is cancelled in the table only (as another process
     // would, without this one's event): the step's statement then finds its fence closed.
     await vi.waitUntil(() => fake.requests.length > before, { timeout: 20_000, interval: 10 });
     await api.db.query('UPDATE context_run SET cancel_requested = true, cancel_reason = $2 WHERE id = $1', [runId, 'cancelled by the test']);
-    const run = await waitForRun(async () => (await api.call<{ status: string; steps: number }>(owner, 'GET', `/context/runs/${runId}`)).body, (r) => TERMINAL.includes(r.status));
-    expect(run).toMatchObject({ status: 'cancelled', steps: 0 });
+    expect(await finished(runId)).toMatchObject({ status: 'cancelled', steps: 0 });
     const counts = async (table: string) => (await api.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE run_id = $1`, [runId]))[0]?.n;
     expect(await counts('context_run_step')).toBe(0);
     expect(await counts('context_tool_call')).toBe(0);
