@@ -13,7 +13,7 @@ import { context, SpanKind, trace, type Tracer } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
 import { ManualClock, newId } from '@strata/kernel';
-import type { PrismaService } from '@strata/db';
+import { PrismaService } from '@strata/db';
 import { createTestDatabase } from '@strata/testing';
 import { PostgresSpanProcessor, PostgresSpanSink, TRACE_STORE_DEFAULTS, TraceQuery, TracesRepository } from '@strata/observability';
 
@@ -100,8 +100,8 @@ async function main(): Promise<void> {
   const [{ version: server }] = await db.query<{ version: string }>(`SELECT split_part(version(), ' on ', 1) AS version`);
   const resource = resourceFromAttributes({ 'service.name': 'strata-bench' });
   const now = Date.now();
+  const prisma = new PrismaService(db.runtime);
   try {
-    const prisma = db.prisma as PrismaService;
     const sink = new PostgresSpanSink(prisma);
 
     // 1. The sink alone: pre-built spans, one INSERT … jsonb_to_recordset per batch, one at a time.
@@ -214,6 +214,7 @@ async function main(): Promise<void> {
       if (traceId) await time('one trace as a tree', () => query.tree(TENANTS[0], traceId));
     }
   } finally {
+    await prisma.$disconnect();
     await db.close();
   }
 

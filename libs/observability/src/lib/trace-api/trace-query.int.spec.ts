@@ -3,7 +3,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock, newId, parseInput } from '@strata/kernel';
-import type { PrismaService } from '@strata/db';
+import { PrismaService } from '@strata/db';
 import { createTestDatabase, type TestDatabase } from '@strata/testing';
 import { PostgresSpanProcessor } from '../trace-store/postgres-span-processor';
 import { PostgresSpanSink } from '../trace-store/postgres-span-sink';
@@ -13,6 +13,7 @@ import { TracesRepository } from './traces.repository';
 
 describe('TraceQuery (database)', () => {
   let db: TestDatabase;
+  let prisma: PrismaService;
   let processor: PostgresSpanProcessor;
   let tracer: Tracer;
   let query: TraceQuery;
@@ -52,7 +53,7 @@ describe('TraceQuery (database)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    const prisma = db.prisma as PrismaService;
+    prisma = new PrismaService(db.runtime);
     processor = new PostgresSpanProcessor({ maxQueueSize: 10_000, maxBatchSize: 500, flushIntervalMs: 600_000 });
     processor.attach(new PostgresSpanSink(prisma));
     tracer = new TracerProvider({ resource: resourceFromAttributes({ 'service.name': 'strata-api' }), spanProcessors: [processor] }).getTracer('test');
@@ -77,6 +78,7 @@ describe('TraceQuery (database)', () => {
 
   afterAll(async () => {
     await processor?.shutdown();
+    await prisma?.$disconnect();
     await db?.close();
   });
 

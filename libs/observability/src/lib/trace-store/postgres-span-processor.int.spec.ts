@@ -5,7 +5,7 @@ import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { TracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ManualClock, newId, RequestContextStore } from '@strata/kernel';
-import { PrismaClient, type PrismaService } from '@strata/db';
+import { PrismaClient, PrismaService } from '@strata/db';
 import { createTestDatabase, type TestDatabase } from '@strata/testing';
 import { PostgresSpanProcessor, TRACE_STORE_METRICS, type PostgresSpanProcessorOptions, type SpanSink } from './postgres-span-processor';
 import { PostgresSpanSink, SPANS_PER_TURN } from './postgres-span-sink';
@@ -33,12 +33,14 @@ describe('PostgresSpanProcessor and PostgresSpanSink (database)', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    prisma = db.prisma as PrismaService;
+    // The app's PrismaService (the sink sends its inserts through queryDirect on its pool).
+    prisma = new PrismaService(db.runtime);
     sink = new PostgresSpanSink(prisma);
   });
 
   afterAll(async () => {
     for (const processor of processors) await processor.shutdown();
+    await prisma?.$disconnect();
     await db?.close();
   });
 
@@ -76,7 +78,7 @@ describe('PostgresSpanProcessor and PostgresSpanSink (database)', () => {
       spanProcessors: [{ onStart: () => undefined, onEnd: (span) => void spans.push(span), forceFlush: async () => undefined, shutdown: async () => undefined }],
     });
     const traceId = endTrace(provider.getTracer('slices'), SPANS_PER_TURN * 3 + 1);
-    const inserts = vi.spyOn(prisma, '$executeRaw');
+    const inserts = vi.spyOn(prisma, 'queryDirect');
     const writing = sink.write(spans);
     // Queued after the write began: it runs while the write is still mapping its slices.
     const insertsWhenOtherWorkRan = await new Promise<number>((resolve) => setImmediate(() => resolve(inserts.mock.calls.length)));
