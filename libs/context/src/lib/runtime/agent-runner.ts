@@ -46,7 +46,7 @@ type Flow = 'continue' | 'stop';
 type ToolsNext = { step: StepRef; calls: ToolCallRow[]; early: EarlyCall | null };
 /**
  * A step's first call, started while the step's checkpoint commits (AgentRunner.startEarly): its
- * span is open and a `read` tool may already be running; nothing of it is written until released.
+ * span is open and a local read may already be running; nothing of it is written until released.
  */
 interface EarlyCall {
   callId: string;
@@ -423,7 +423,7 @@ export class AgentRunner {
     const released = new Promise<boolean>((resolve) => (resolveRelease = resolve));
     const abandon = new AbortController();
     const release = (committed: boolean) => {
-      if (!committed) abandon.abort(new LeaseLostError(segment.run.id));
+      if (!committed) abandon.abort();
       resolveRelease(committed);
     };
     const invocation = { ...this.invocationBase(segment.run, step, call), arguments: parsed.arguments };
