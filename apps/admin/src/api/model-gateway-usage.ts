@@ -54,7 +54,10 @@ export interface UsageSummaryRow {
   inputTokens: number;
   outputTokens: number;
   costUsd: string;
+  /** Calls that did not succeed, cancelled ones excepted. */
   errors?: number;
+  /** Calls the caller went away from before they completed. */
+  cancelled?: number;
 }
 
 export interface UsageSummary {
@@ -65,7 +68,8 @@ export interface UsageSummary {
   totals?: Omit<UsageSummaryRow, 'key'>;
 }
 
-export const USAGE_OUTCOMES = ['success', 'error', 'blocked', 'budget_exceeded', 'rate_limited'] as const;
+/** `cancelled`: the caller went away before the call completed (not an error). */
+export const USAGE_OUTCOMES = ['success', 'error', 'blocked', 'budget_exceeded', 'rate_limited', 'cancelled'] as const;
 
 export interface UsageRecord {
   id: string;

@@ -162,6 +162,33 @@ describe('model gateway budgets, usage and guardrails over HTTP', () => {
       expect((await api.call(keys.get('viewer'), 'GET', '/model-gateway/usage/summary')).status).toBe(403);
     });
 
+    it('counts cancelled calls apart from errors, and filters records by outcome cancelled', async () => {
+      const recorder = api.app.get(BatchedUsageRecorder);
+      const base = { tenantId: tenantA, actorType: 'service_account', actorId: 'sa', operation: 'chat' as const, model: 'm-c', latencyMs: 10, attempts: [], streamed: true, costUsd: 0 };
+      const at = (day: string) => new Date(`2026-04-${day}T08:00:00Z`);
+      recorder.record({ ...base, inputTokens: 10, outputTokens: 5, outcome: 'success', at: at('01') });
+      recorder.record({ ...base, inputTokens: 10, outputTokens: 2, outcome: 'cancelled', errorCode: 'http.client_closed_request', at: at('01') });
+      recorder.record({ ...base, inputTokens: 0, outputTokens: 0, outcome: 'cancelled', errorCode: 'http.client_closed_request', at: at('02') });
+      recorder.record({ ...base, inputTokens: 0, outputTokens: 0, outcome: 'error', errorCode: 'model-gateway.stream_interrupted', at: at('02') });
+      recorder.record({ ...base, inputTokens: 0, outputTokens: 0, outcome: 'rate_limited', errorCode: 'model-gateway.rate_limited', at: at('02') });
+      await recorder.flush();
+
+      type Counts = { requests: number; errors: number; cancelled: number };
+      const byDay = await api.call<{ rows: Array<Counts & { key: string }>; totals: Counts }>(ownerA, 'GET', '/model-gateway/usage/summary?groupBy=day&from=2026-04-01&to=2026-04-30');
+      expect(byDay.body.rows).toEqual([
+        expect.objectContaining({ key: '2026-04-01', requests: 2, errors: 0, cancelled: 1 }),
+        expect.objectContaining({ key: '2026-04-02', requests: 3, errors: 2, cancelled: 1 }),
+      ]);
+      expect(byDay.body.totals).toMatchObject({ requests: 5, errors: 2, cancelled: 2 });
+
+      const cancelled = await api.call<{ items: Array<{ outcome: string; errorCode: string }> }>(ownerA, 'GET', '/model-gateway/usage/records?outcome=cancelled&from=2026-04-01&to=2026-04-30');
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body.items).toEqual([
+        expect.objectContaining({ outcome: 'cancelled', errorCode: 'http.client_closed_request' }),
+        expect.objectContaining({ outcome: 'cancelled', errorCode: 'http.client_closed_request' }),
+      ]);
+    });
+
     it('answers 400 on a bad query', async () => {
       const bad = await api.call<Issues>(ownerA, 'GET', '/model-gateway/usage/summary?groupBy=week');
       expect(bad.status).toBe(400);

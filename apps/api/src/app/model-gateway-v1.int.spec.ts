@@ -1,6 +1,7 @@
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BatchedUsageRecorder } from '@strata/model-gateway';
 import { startFakeProvider, type FakeProvider } from '@strata/testing';
 import { startApiHarness, type ApiHarness } from '../testing/api-harness';
 
@@ -36,6 +37,29 @@ describe('model gateway /v1 with the official clients', () => {
     const account = await post('/governance/service-accounts', { name, roles });
     const key = await post<{ token: string; apiKey: { id: string } }>('/governance/api-keys', { name: `${name} key`, serviceAccountId: account.id, roles });
     return { token: key.token, id: key.apiKey.id, serviceAccountId: account.id };
+  }
+
+  type UsageRecordView = { outcome: string; errorCode: string | null; alias: string | null; streamed: boolean; latencyMs: number };
+
+  /** The builder key's newest `cancelled` record that `matches` (records are written in batches: polled). */
+  async function cancelledRecord(matches: (record: UsageRecordView) => boolean): Promise<UsageRecordView | undefined> {
+    let record: UsageRecordView | undefined;
+    for (let i = 0; i < 30 && !record; i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const records = (await api.call<{ items?: UsageRecordView[] }>(owner, 'GET', `/model-gateway/usage/records?apiKeyId=${builderKeyId}&outcome=cancelled`)).body.items ?? [];
+      record = records.find(matches);
+    }
+    return record;
+  }
+
+  /** Writes the queued usage records, so that a summary sees every call made so far. */
+  async function flushUsage(): Promise<void> {
+    await api.app.get(BatchedUsageRecorder).flush();
+  }
+
+  async function usageTotals(): Promise<{ requests: number; errors: number; cancelled: number }> {
+    const summary = await api.call<{ totals: { requests: number; errors: number; cancelled: number } }>(owner, 'GET', '/model-gateway/usage/summary?groupBy=day');
+    return summary.body.totals;
   }
 
   async function caught(promise: Promise<unknown>): Promise<unknown> {
@@ -161,6 +185,8 @@ describe('model gateway /v1 with the official clients', () => {
         expect(total - firstAt, model).toBeGreaterThan(700);
       }
 
+      await flushUsage();
+      const before = await usageTotals();
       openaiFake.script({ text: 'one two three four five six seven eight', chunkDelayMs: 300 });
       const aborter = new AbortController();
       const response = await fetch(`${api.base}/v1/chat/completions`, {
@@ -172,14 +198,47 @@ describe('model gateway /v1 with the official clients', () => {
       const reader = (response.body as ReadableStream<Uint8Array>).getReader();
       await reader.read();
       aborter.abort();
-      // The call is accounted as not completed, well before the upstream stream would have ended.
-      let record: { outcome: string; streamed: boolean } | undefined;
-      for (let i = 0; i < 30 && !record; i += 1) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        const records = (await api.call<{ items: Array<{ outcome: string; streamed: boolean; latencyMs: number }> }>(owner, 'GET', `/model-gateway/usage/records?apiKeyId=${builderKeyId}&outcome=error`)).body.items ?? [];
-        record = records.find((entry) => entry.streamed && entry.latencyMs < 2000);
+      // The call is accounted as cancelled by its client (not as an error), well before the upstream stream would have ended.
+      const record = await cancelledRecord((entry) => entry.streamed && entry.alias === 'fast' && entry.latencyMs < 2000);
+      expect(record).toMatchObject({ outcome: 'cancelled', errorCode: 'http.client_closed_request' });
+      await flushUsage();
+      const after = await usageTotals();
+      expect(after.cancelled - before.cancelled).toBe(1);
+      expect(after.errors).toBe(before.errors);
+    });
+
+    it('accounts a plain call whose client leaves while the provider is still answering as cancelled; a provider failure stays an error', async () => {
+      await flushUsage();
+      const before = await usageTotals();
+      // `fast` is passed through to the OpenAI fake, `claude` translated for the Anthropic one.
+      for (const model of ['fast', 'claude']) {
+        const fake = model === 'fast' ? openaiFake : anthropicFake;
+        fake.script({ delayMs: 3_000 });
+        const aborter = new AbortController();
+        const pending = fetch(`${api.base}/v1/chat/completions`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${builderKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ model, messages: [{ role: 'user', content: 'Think long' }] }),
+          signal: aborter.signal,
+        }).catch((error: unknown) => error);
+        await expect.poll(() => fake.requests.length, { interval: 20 }).toBe(1);
+        aborter.abort();
+        expect(await pending).toBeInstanceOf(Error);
+        // Cancelled when the client left, not when the provider would have answered.
+        const record = await cancelledRecord((entry) => !entry.streamed && entry.alias === model);
+        expect(record, model).toMatchObject({ outcome: 'cancelled', errorCode: 'http.client_closed_request' });
+        expect(record?.latencyMs, model).toBeLessThan(2_500);
       }
-      expect(record).toBeDefined();
+
+      openaiFake.script({ error: { status: 500 } });
+      const failed = await caught(openai.chat.completions.create({ model: 'fast', messages: [{ role: 'user', content: 'x' }] }));
+      expect((failed as OpenAiApiError).status).toBe(502);
+      await flushUsage();
+      const after = await usageTotals();
+      expect(after.cancelled - before.cancelled).toBe(2);
+      expect(after.errors - before.errors).toBe(1);
+      const errors = (await api.call<{ items: Array<{ errorCode: string }> }>(owner, 'GET', `/model-gateway/usage/records?apiKeyId=${builderKeyId}&outcome=error`)).body.items;
+      expect(errors.map((entry) => entry.errorCode)).toContain('model-gateway.all_routes_failed');
     });
 
     it('asks for structured output (json_schema) both ways', async () => {

@@ -30,6 +30,8 @@ const TOKEN_SERIES = [
   { name: 'output tokens', className: 'series-1' },
 ];
 const COST_SERIES = [{ name: 'cost (USD)', className: 'series-2' }];
+/** Outcomes that are not failures; every other one is shown as a failed call. A cancelled call's caller went away: not an error. */
+const OUTCOME_BADGES: Partial<Record<string, string>> = { success: 'badge-ok', cancelled: 'badge-neutral' };
 
 /** Budgets with where they stand this period, and usage: tokens and cost by model and by day, and the call records, filtered in the URL. */
 export function BudgetsUsagePage() {
@@ -176,7 +178,7 @@ export function BudgetsUsagePage() {
           </thead>
           <tbody>
             {records.items.map((record) => (
-              <tr key={record.id} className={record.outcome === 'success' ? undefined : 'row-error'}>
+              <tr key={record.id} className={OUTCOME_BADGES[record.outcome] === undefined ? 'row-error' : undefined}>
                 <td>
                   <Time value={record.at} />
                 </td>
@@ -188,7 +190,7 @@ export function BudgetsUsagePage() {
                   {record.model ?? <span className="muted">—</span>}
                 </th>
                 <td>
-                  <span className={record.outcome === 'success' ? 'badge badge-ok' : 'badge badge-fail'}>{record.outcome}</span>
+                  <span className={`badge ${OUTCOME_BADGES[record.outcome] ?? 'badge-fail'}`}>{record.outcome}</span>
                   {record.errorCode ? <div className="muted mono">{record.errorCode}</div> : null}
                 </td>
                 <td className="numeric">{record.inputTokens}</td>

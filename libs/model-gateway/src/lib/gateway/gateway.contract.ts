@@ -14,6 +14,7 @@ import type {
   ProviderKind,
   WireFormat,
 } from '../providers/model-provider';
+import type { UsageOutcome } from '../usage/usage.schemas';
 
 /** Who a call is accounted to, beyond the request context's tenant and actor. */
 export interface GatewayCallScope {
@@ -162,7 +163,8 @@ export interface UsageRecord extends GatewayCallScope {
   costUsd: number;
   latencyMs: number;
   timeToFirstChunkMs?: number;
-  outcome: 'success' | 'error' | 'blocked' | 'budget_exceeded' | 'rate_limited';
+  /** `cancelled`: the caller went away before the call completed (error code `http.client_closed_request`). */
+  outcome: UsageOutcome;
   errorCode?: string;
   attempts: AttemptInfo[];
   traceId?: string;

@@ -52,6 +52,10 @@ async function gatewayApp(db: TestDatabase, env: Record<string, string>): Promis
   return app;
 }
 
+async function readAll(events: AsyncIterable<unknown>): Promise<void> {
+  for await (const _event of events) continue;
+}
+
 async function failure(promise: Promise<unknown>): Promise<{ code: string; kind: string; message: string; details: Record<string, unknown> }> {
   try {
     await promise;
@@ -233,6 +237,69 @@ describe('ModelGateway with its catalog (database, fake providers)', () => {
     const all = JSON.stringify(await db.query('SELECT * FROM model_usage_record WHERE tenant_id = $1', [tenantId]));
     expect(all).not.toContain('hello there');
     expect(all).not.toContain('stream me please');
+  });
+
+  it('records a call its caller went away from as cancelled, and a provider failure or a timeout still as an error', async () => {
+    openai.reset();
+    anthropic.reset();
+    const gateway = app.get(ModelGateway);
+    const ask = (runId: string) => ({ model: 'fast', messages: [{ role: 'user' as const, content: runId }], runId });
+
+    // A consumer that stops reading a stream before its end, without any failure.
+    openai.script({ text: 'one two three four five six', chunkDelayMs: 50 });
+    const early = await as(() => gateway.streamChat(ask('stops-early')));
+    for await (const event of early.events) if (event.type === 'text-delta') break;
+
+    // A caller that aborts its signal while the provider is still answering a plain call.
+    openai.script({ delayMs: 400 });
+    const plain = new AbortController();
+    const sent = openai.requests.length;
+    const answered = as(() => gateway.chat({ ...ask('aborts-plain'), signal: plain.signal }));
+    await expect.poll(() => openai.requests.length, { interval: 10 }).toBe(sent + 1);
+    plain.abort();
+    await expect(answered).rejects.toThrow();
+
+    // A caller that aborts in the middle of a stream.
+    openai.script({ text: 'a b c d e f', chunkDelayMs: 100 });
+    const midway = new AbortController();
+    const aborted = await as(() => gateway.streamChat({ ...ask('aborts-stream'), signal: midway.signal }));
+    const consumed = (async () => {
+      for await (const event of aborted.events) if (event.type === 'text-delta') midway.abort();
+    })();
+    await expect(consumed).rejects.toThrow();
+
+    // A passthrough whose relay stops reading (what the /v1 relay does when its client left).
+    openai.script({ text: 'p q r s', chunkDelayMs: 50 });
+    const relayed = await as(() => gateway.passthrough('openai-chat', { model: 'fast', messages: [{ role: 'user', content: 'x' }], stream: true }, { runId: 'relay-stops' }));
+    if (!relayed) throw new Error('expected a passthrough result');
+    for await (const _chunk of relayed.response.body) break;
+
+    // Embeddings asked for by a caller that already left.
+    await expect(as(() => gateway.embed({ input: ['too late'], runId: 'embed-aborted', signal: AbortSignal.abort() }))).rejects.toThrow();
+
+    // The provider's failures stay errors: a stream cut midway, and one idle past the attempt deadline (500 ms).
+    // (paced, so that the client reads the chunks before the reset)
+    openai.script({ chunks: ['a ', 'b ', 'c ', 'd'], cutAfterChunks: 3, chunkDelayMs: 40 });
+    const cut = await as(() => gateway.streamChat(ask('provider-cut')));
+    await expect(readAll(cut.events)).rejects.toThrow();
+    openai.script({ text: 'slow slow slow', chunkDelayMs: 900 });
+    const idle = await as(() => gateway.streamChat(ask('provider-idle')));
+    await expect(readAll(idle.events)).rejects.toThrow();
+
+    const runs = ['stops-early', 'aborts-plain', 'aborts-stream', 'relay-stops', 'embed-aborted', 'provider-cut', 'provider-idle'];
+    type Row = { run_id: string; outcome: string; error_code: string | null; streamed: boolean; operation: string };
+    const read = () => db.query<Row>('SELECT run_id, outcome, error_code, streamed, operation FROM model_usage_record WHERE tenant_id = $1 AND run_id = ANY($2)', [tenantId, runs]);
+    // The recorder writes in batches (250 ms).
+    await expect.poll(async () => (await read()).length, { timeout: 5_000, interval: 100 }).toBe(runs.length);
+    const byRun = Object.fromEntries((await read()).map((row) => [row.run_id, row]));
+    const cancelled = { outcome: 'cancelled', error_code: 'http.client_closed_request' };
+    expect(byRun['stops-early']).toMatchObject({ ...cancelled, streamed: true });
+    expect(byRun['aborts-plain']).toMatchObject({ ...cancelled, streamed: false });
+    expect(byRun['aborts-stream']).toMatchObject({ ...cancelled, streamed: true });
+    expect(byRun['relay-stops']).toMatchObject({ ...cancelled, streamed: true });
+    expect(byRun['embed-aborted']).toMatchObject({ ...cancelled, operation: 'embeddings' });
+    expect(byRun['provider-cut']).toMatchObject({ outcome: 'error', error_code: 'model-gateway.stream_interrupted' });
+    expect(byRun['provider-idle']).toMatchObject({ outcome: 'error', error_code: 'model-gateway.stream_interrupted' });
   });
 
   it('embeds with the built-in local model when nothing else is configured', async () => {

@@ -33,6 +33,7 @@ import {
   type UsageRecord,
   type UsageRecorder,
 } from './gateway.contract';
+import { cancelledByCaller, CLIENT_CLOSED_REQUEST } from './call-cancellation';
 import { modelCall, toGenAiMessages, toGenAiOutput } from './genai-conventions';
 import { MODEL_GATEWAY_OPTIONS, type ModelGatewayOptions } from './model-gateway-options';
 import { PassthroughUsageMeter } from './passthrough-usage-meter';
@@ -55,6 +56,8 @@ interface PreparedCall<R> {
   request: R;
   reservation: BudgetReservation;
   scope: GatewayCallScope;
+  /** The caller's signal: aborted when the caller went away (the call is then `cancelled`). */
+  signal?: AbortSignal;
 }
 
 /** An attempt chain's winner. */
@@ -217,20 +220,28 @@ export class ModelGateway implements ModelGatewayApi {
       } catch (error) {
         failure = error;
       } finally {
-        if (!completed && failure === undefined) {
+        const stoppedEarly = !completed && failure === undefined;
+        if (stoppedEarly) {
           // The consumer stopped early: stop the upstream stream too.
           await opened.iterator.return?.().catch(() => undefined);
         }
+        // The consumer stopped reading, or the stream failed because the caller aborted.
+        const cancelled = stoppedEarly || (failure !== undefined && cancelledByCaller(callerSignal));
         opened.span.recordResponse({ id: responseId, model: responseModel, finishReasons: finishReason ? [finishReason] : undefined, ...usage });
         if (recordsContent) opened.span.recordOutputMessages(toGenAiOutput({ text, toolCalls: toolCalls.filter(Boolean), finishReason: finishReason ?? 'other' }));
+        // A cancelled stream keeps the usage seen so far (none when it stopped before the usage event):
+        // the provider may still bill what it generated after we stopped reading.
         const costUsd = estimatedCost(entry, usage.inputTokens, usage.outputTokens);
         prepared.reservation.settle({ ...usage, costUsd });
         route = { ...route, latencyMs: performance.now() - prepared.started, costUsd };
-        if (failure === undefined) {
-          opened.done.resolve();
+        if (failure === undefined) opened.done.resolve();
+        else opened.done.reject(failure);
+        if (cancelled) {
+          record(prepared, 'chat', { route, ...usage, outcome: 'cancelled', errorCode: CLIENT_CLOSED_REQUEST, streamed: true, timeToFirstChunkMs });
+        } else if (failure === undefined) {
           record(prepared, 'chat', { route, ...usage, outcome: 'success', streamed: true, timeToFirstChunkMs });
         } else {
-          opened.done.reject(failure);
+          // Only a provider's own failure counts against its endpoint, never the caller's abort.
           if (failure instanceof ProviderError) resilience.recordLateFailure(entry.provider.id, failure);
           const code = failure instanceof ProviderError ? 'model-gateway.stream_interrupted' : errorCodeOf(failure);
           record(prepared, 'chat', { route, ...usage, outcome: 'error', errorCode: code, streamed: true, timeToFirstChunkMs });
@@ -309,6 +320,7 @@ export class ModelGateway implements ModelGatewayApi {
       promptTokens,
       outputTokens: maxOutput,
       scope: scopeOf(scope),
+      signal: scope.signal,
       screen: () => true,
     });
     const zdr = prepared.plan.zeroDataRetention;
@@ -342,14 +354,21 @@ export class ModelGateway implements ModelGatewayApi {
 
     async function* relay(): AsyncGenerator<Uint8Array> {
       let failure: unknown;
+      let completed = false;
       try {
         for await (const chunk of response.body) {
           meter.observe(chunk);
           yield chunk;
         }
+        completed = true;
       } catch (error) {
         failure = error;
       } finally {
+        // The relay stopped reading (the client went away; leaving the loop cancelled the upstream
+        // body), or the body failed because the caller aborted.
+        const cancelled = (!completed && failure === undefined) || (failure !== undefined && cancelledByCaller(scope.signal));
+        // What the provider reported so far, else the prompt estimate: a cancelled call may still be
+        // billed for what the provider generated after the relay stopped reading.
         const metered = meter.finish();
         const inputTokens = metered.inputTokens ?? prepared.promptTokens;
         const outputTokens = metered.outputTokens ?? 0;
@@ -357,11 +376,13 @@ export class ModelGateway implements ModelGatewayApi {
         const costUsd = estimatedCost(entry, inputTokens, outputTokens);
         prepared.reservation.settle({ inputTokens, outputTokens, costUsd });
         route = { ...route, latencyMs: performance.now() - prepared.started, costUsd };
-        if (failure === undefined) {
-          done.resolve();
+        if (failure === undefined) done.resolve();
+        else done.reject(failure);
+        if (cancelled) {
+          record(prepared, 'chat', { route, inputTokens, outputTokens, outcome: 'cancelled', errorCode: CLIENT_CLOSED_REQUEST, streamed });
+        } else if (failure === undefined) {
           record(prepared, 'chat', { route, inputTokens, outputTokens, outcome: 'success', streamed });
         } else {
-          done.reject(failure);
           if (failure instanceof ProviderError) resilience.recordLateFailure(entry.provider.id, failure);
           record(prepared, 'chat', { route, inputTokens, outputTokens, outcome: 'error', errorCode: errorCodeOf(failure), streamed });
         }
@@ -441,13 +462,16 @@ export class ModelGateway implements ModelGatewayApi {
       catalog?: TenantCatalog;
       tenantId?: string;
       scope?: GatewayCallScope;
+      /** The caller's signal; default: the request's own `signal`. */
+      signal?: AbortSignal;
       screen: (plan: PlannedRoute) => boolean;
     },
   ): Promise<PreparedCall<R>> {
     const started = performance.now();
     const tenantId = options.tenantId ?? RequestContextStore.requireTenantId();
     const scope = options.scope ?? scopeOf(request as GatewayCallScope);
-    const base = { tenantId, started, promptTokens: options.promptTokens, scope };
+    const signal = options.signal ?? (request as { signal?: AbortSignal }).signal;
+    const base = { tenantId, started, promptTokens: options.promptTokens, scope, signal };
     let plan: PlannedRoute | undefined = options.plan;
     try {
       const catalog = options.catalog ?? (await this.catalogs.get());
@@ -598,17 +622,23 @@ export class ModelGateway implements ModelGatewayApi {
     };
   }
 
-  /** A failure after routing: give the reservation back when no provider was reached, record usage. */
+  /**
+   * A failure after routing: give the reservation back when no provider was reached, record usage
+   * (`cancelled` when the caller had gone away by then, whatever the error looks like).
+   */
   private failed(prepared: PreparedCall<unknown>, operation: Operation, error: unknown, streamed: boolean): void {
     const attempts = ((error as { attempts?: AttemptInfo[] }).attempts ?? []).filter((attempt) => attempt.outcome !== 'skipped_circuit_open');
     // A provider that failed may still have counted the prompt, but nothing is known: settle at zero.
+    // A call its caller cancelled during an attempt is released: the provider reported nothing, though
+    // it may still bill the request it had started answering.
     if (attempts.length) prepared.reservation.settle({ inputTokens: 0, outputTokens: 0, costUsd: 0 });
     else prepared.reservation.release();
+    const cancelled = cancelledByCaller(prepared.signal);
     this.record(prepared, operation, {
       inputTokens: 0,
       outputTokens: 0,
-      outcome: 'error',
-      errorCode: errorCodeOf(error),
+      outcome: cancelled ? 'cancelled' : 'error',
+      errorCode: cancelled ? CLIENT_CLOSED_REQUEST : errorCodeOf(error),
       streamed,
       attempts: (error as { attempts?: AttemptInfo[] }).attempts,
     });

@@ -1,4 +1,5 @@
 import { HTTP_STATUS_BY_KIND, isDomainError } from '@strata/kernel';
+import { CLIENT_CLOSED_REQUEST } from '../gateway/call-cancellation';
 import { ProviderError } from '../providers/provider-error';
 
 /** A failure of a /v1 call, reduced to what both wire formats' envelopes need. */
@@ -35,7 +36,7 @@ interface BodyParserError {
 export function toApiFailure(exception: unknown): ApiFailure {
   if (isClientAbort(exception)) {
     // Nobody is listening any more; the status only reaches the access log (nginx's 499).
-    return { status: 499, code: 'http.client_closed_request', message: 'The client closed the request.', param: null, internal: false };
+    return { status: 499, code: CLIENT_CLOSED_REQUEST, message: 'The client closed the request.', param: null, internal: false };
   }
   if (isDomainError(exception)) {
     const details = exception.details ?? {};

@@ -82,12 +82,14 @@ describe('usage accounting (database)', () => {
     expect((await db.query(`SELECT run_id FROM model_usage_record WHERE run_id LIKE 'good-%' ORDER BY run_id`)).map((row) => row['run_id'])).toEqual(['good-1', 'good-2']);
   });
 
-  it('aggregates tokens, cost, requests and errors by model, day, alias and provider within the tenant and range', async () => {
+  it('aggregates tokens, cost, requests, errors and cancelled calls by model, day, alias and provider within the tenant and range', async () => {
     const recorder = new BatchedUsageRecorder(store, { flushIntervalMs: 0, batchSize: 500, maxQueued: 1000 });
     const day = (d: string) => new Date(`2026-05-${d}T12:00:00.000Z`);
     recorder.record(usage({ at: day('01'), model: 'm-a', alias: 'fast', inputTokens: 10, outputTokens: 1, costUsd: 0.5 }));
     recorder.record(usage({ at: day('01'), model: 'm-b', alias: 'smart', providerId: 'p-anthropic', inputTokens: 20, outputTokens: 2, costUsd: 0.25 }));
     recorder.record(usage({ at: day('02'), model: 'm-a', alias: 'fast', inputTokens: 30, outputTokens: 3, costUsd: 0.125, outcome: 'error', errorCode: 'model-gateway.all_failed' }));
+    // A call its caller left is counted apart: not an error.
+    recorder.record(usage({ at: day('02'), model: 'm-b', alias: 'smart', providerId: 'p-anthropic', inputTokens: 4, outputTokens: 1, costUsd: 0.125, outcome: 'cancelled', errorCode: 'http.client_closed_request' }));
     recorder.record(usage({ at: day('09'), model: 'm-a', inputTokens: 1000, outputTokens: 1000, costUsd: 9 })); // outside the range
     recorder.record(usage({ tenantId: otherTenant, at: day('01'), model: 'm-a', inputTokens: 5000, outputTokens: 5000, costUsd: 50 }));
     await recorder.flush();
@@ -99,19 +101,19 @@ describe('usage accounting (database)', () => {
       RequestContextStore.run({ requestId: newId(), tenantId }, () => repository.summary(groupBy, from, to));
 
     expect(await summary('model')).toEqual([
-      { key: 'm-a', requests: 2, inputTokens: 40, outputTokens: 4, costUsd: '0.625000', errors: 1 },
-      { key: 'm-b', requests: 1, inputTokens: 20, outputTokens: 2, costUsd: '0.250000', errors: 0 },
+      { key: 'm-a', requests: 2, inputTokens: 40, outputTokens: 4, costUsd: '0.625000', errors: 1, cancelled: 0 },
+      { key: 'm-b', requests: 2, inputTokens: 24, outputTokens: 3, costUsd: '0.375000', errors: 0, cancelled: 1 },
     ]);
     expect(await summary('day')).toEqual([
-      { key: '2026-05-01', requests: 2, inputTokens: 30, outputTokens: 3, costUsd: '0.750000', errors: 0 },
-      { key: '2026-05-02', requests: 1, inputTokens: 30, outputTokens: 3, costUsd: '0.125000', errors: 1 },
+      { key: '2026-05-01', requests: 2, inputTokens: 30, outputTokens: 3, costUsd: '0.750000', errors: 0, cancelled: 0 },
+      { key: '2026-05-02', requests: 2, inputTokens: 34, outputTokens: 4, costUsd: '0.250000', errors: 1, cancelled: 1 },
     ]);
     expect((await summary('alias')).map((row) => [row.key, row.requests])).toEqual([
       ['fast', 2],
-      ['smart', 1],
+      ['smart', 2],
     ]);
     expect((await summary('provider')).map((row) => [row.key, row.requests])).toEqual([
-      ['p-anthropic', 1],
+      ['p-anthropic', 2],
       ['p-openai', 2],
     ]);
   });

@@ -63,8 +63,9 @@ export class UsageQueryService {
         outputTokens: sum.outputTokens + row.outputTokens,
         costUsd: addDecimal(sum.costUsd, row.costUsd),
         errors: sum.errors + row.errors,
+        cancelled: sum.cancelled + row.cancelled,
       }),
-      { requests: 0, inputTokens: 0, outputTokens: 0, costUsd: '0.000000', errors: 0 },
+      { requests: 0, inputTokens: 0, outputTokens: 0, costUsd: '0.000000', errors: 0, cancelled: 0 },
     );
     return { groupBy: query.groupBy, from: from.toISOString(), to: to.toISOString(), rows, totals };
   }

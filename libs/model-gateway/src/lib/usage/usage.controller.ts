@@ -10,7 +10,7 @@ import { usageRecordsQuerySchema, usageSummaryQuerySchema } from './usage.schema
 export class UsageController {
   constructor(private readonly usage: UsageQueryService) {}
 
-  /** Tokens, cost, requests and errors grouped by model, day (UTC), alias or provider over [from, to). */
+  /** Tokens, cost, requests, errors and cancelled calls grouped by model, day (UTC), alias or provider over [from, to). */
   @Get('summary')
   @Authorize('read', 'ModelUsage')
   summary(@Query(new ZodValidationPipe(usageSummaryQuerySchema)) query: z.output<typeof usageSummaryQuerySchema>) {

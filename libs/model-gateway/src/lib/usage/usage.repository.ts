@@ -9,7 +9,10 @@ export interface UsageSummaryRowData {
   inputTokens: number;
   outputTokens: number;
   costUsd: string;
+  /** Calls that did not succeed, cancelled ones excepted (blocked, over budget or rate limit, failed). */
   errors: number;
+  /** Calls the caller went away from before they completed (outcome `cancelled`): not errors of the gateway. */
+  cancelled: number;
 }
 
 /** SQL for the group key of each `groupBy` (a fixed set: never built from input). */
@@ -28,11 +31,12 @@ export class UsageRepository {
   async summary(groupBy: UsageGroup, from: Date, to: Date): Promise<UsageSummaryRowData[]> {
     const key = GROUP_KEYS[groupBy];
     const rows = await this.prisma.$queryRawUnsafe<
-      Array<{ key: string; requests: string; input_tokens: string; output_tokens: string; cost_usd: string; errors: string }>
+      Array<{ key: string; requests: string; input_tokens: string; output_tokens: string; cost_usd: string; errors: string; cancelled: string }>
     >(
       `SELECT ${key} AS key, count(*)::text AS requests, COALESCE(sum(input_tokens), 0)::text AS input_tokens,
               COALESCE(sum(output_tokens), 0)::text AS output_tokens, round(COALESCE(sum(cost_usd), 0), 6)::text AS cost_usd,
-              (count(*) FILTER (WHERE outcome <> 'success'))::text AS errors
+              (count(*) FILTER (WHERE outcome NOT IN ('success', 'cancelled')))::text AS errors,
+              (count(*) FILTER (WHERE outcome = 'cancelled'))::text AS cancelled
          FROM model_usage_record
         WHERE tenant_id = $1::uuid AND at >= $2::timestamptz AND at < $3::timestamptz
         GROUP BY 1 ORDER BY 1`,
@@ -47,6 +51,7 @@ export class UsageRepository {
       outputTokens: Number(row.output_tokens),
       costUsd: row.cost_usd,
       errors: Number(row.errors),
+      cancelled: Number(row.cancelled),
     }));
   }
 

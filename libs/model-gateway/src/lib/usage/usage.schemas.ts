@@ -3,7 +3,9 @@ import { z } from 'zod';
 export const USAGE_GROUPS = ['model', 'day', 'alias', 'provider'] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
 
-export const USAGE_OUTCOMES = ['success', 'error', 'blocked', 'budget_exceeded', 'rate_limited'] as const;
+/** `cancelled`: the caller went away before the call completed; not an error (summaries count it apart). */
+export const USAGE_OUTCOMES = ['success', 'error', 'blocked', 'budget_exceeded', 'rate_limited', 'cancelled'] as const;
+export type UsageOutcome = (typeof USAGE_OUTCOMES)[number];
 
 /** The longest range one summary covers. */
 export const MAX_RANGE_DAYS = 400;
