@@ -1,7 +1,8 @@
 /**
  * Model gateway benchmark: `/v1/chat/completions`, plain and streaming, through Strata (built
  * bundle, telemetry preload, API-key authentication, budgets and usage accounting on) against the
- * same local mock upstream called (a) directly and (b) through Portkey's open-source gateway, in
+ * same local mock upstream called (a) directly, (b) through Portkey's open-source gateway and (c)
+ * through a minimal Node proxy that does nothing but relay (the floor of any Node gateway here), in
  * one run. Closed-loop throughput with autocannon at 10/50/100 connections (CPU per request from
  * each server process's CPU time), latency at an evenly paced 100 requests/s, time to first
  * streamed chunk (the mock pauses after its first chunk, so buffering would show), memory.
@@ -28,7 +29,8 @@ const PACED_S = Number(process.env['BENCH_GATEWAY_PACED_S'] ?? 20);
 const PACED_RATE = 100;
 const STRATA_WORKERS = process.env['BENCH_DATABASE_URL'] ? Number(process.env['BENCH_STRATA_WORKERS'] ?? 2) : 1;
 const CONNECTIONS = [10, 50, 100];
-const TARGETS = ['direct', 'strata', 'portkey'] as const;
+/** `floor`: a minimal Node proxy (model-gateway/minimal-proxy.ts), what the extra hop alone costs here. */
+const TARGETS = ['direct', 'strata', 'portkey', 'floor'] as const;
 type TargetName = (typeof TARGETS)[number];
 type Mode = 'plain' | 'stream';
 
@@ -107,6 +109,14 @@ async function main(): Promise<void> {
     });
     servers.push(portkey);
 
+    progress('starting the minimal proxy (the floor: node:http → undici pool, nothing else)…');
+    const floor = await startServer('floor', ['--import', 'tsx', 'bench/model-gateway/minimal-proxy.ts'], {
+      env: { UPSTREAM: mockUrl },
+      ready: (out) => /PROXY_LISTENING \d+/.test(out),
+    });
+    servers.push(floor);
+    const floorUrl = `http://127.0.0.1:${/PROXY_LISTENING (\d+)/.exec(floor.output())?.[1]}`;
+
     progress(`starting Strata (dist/apps/api/main.js, telemetry preload, ${database ? 'PostgreSQL server' : 'embedded database'}, ${STRATA_WORKERS} API worker(s))…`);
     const strataPort = freePort();
     // BENCH_GATEWAY_NODE_ARGS: extra node flags for Strata's processes (e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`; workers inherit them).
@@ -140,8 +150,9 @@ async function main(): Promise<void> {
         headers: { authorization: 'Bearer mock-upstream-key', 'x-portkey-provider': 'openai', 'x-portkey-custom-host': `${mockUrl}${slow ? '/slow' : ''}/v1` },
         model: 'mock-model',
       },
+      floor: { url: `${floorUrl}${slow ? '/slow' : ''}/v1/chat/completions`, headers: { authorization: 'Bearer mock-upstream-key' }, model: 'mock-model' },
     });
-    const processOf: Record<TargetName, ServerProcess> = { direct: mock, strata, portkey };
+    const processOf: Record<TargetName, ServerProcess> = { direct: mock, strata, portkey, floor };
 
     progress('checking every target answers correctly…');
     for (const target of TARGETS) {
@@ -219,7 +230,7 @@ async function main(): Promise<void> {
     }
 
     const memory: Record<string, { rssMiB: number; peakMiB: number }> = {};
-    for (const server of [mock, strata, portkey]) memory[server.name] = await server.memory();
+    for (const server of [mock, strata, portkey, floor]) memory[server.name] = await server.memory();
     // The usage writer flushes in batches: give it a moment, then show what was accounted.
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const accounted = await accountedRequests(strataUrl, ownerKey);
@@ -277,6 +288,14 @@ function report(
       `| ${row.mode} | ${row.target} | ${row.p50.toFixed(2)} | ${row.p99.toFixed(2)} | ${added(row.p50, direct.p50)} | ${added(row.p99, direct.p99)} | ` +
         `${row.firstChunkP50.toFixed(2)} | ${row.firstChunkP99.toFixed(2)} | ${added(row.firstChunkP50, direct.firstChunkP50)} | ${row.failed} |`,
     );
+  }
+  // What the gateways add beyond the hop itself: the floor's added latency is any Node proxy's here.
+  for (const mode of ['plain', 'stream'] as const) {
+    const of = (target: TargetName) => paced.find((row) => row.mode === mode && row.target === target);
+    const [floor, strata, portkey] = [of('floor'), of('strata'), of('portkey')];
+    if (!floor || !strata || !portkey) continue;
+    const beyond = (row: PacedRow) => `p50 +${(row.p50 - floor.p50).toFixed(2)} ms, first chunk p50 +${(row.firstChunkP50 - floor.firstChunkP50).toFixed(2)} ms`;
+    lines.push('', `Beyond the floor (${mode}): Strata ${beyond(strata)}; Portkey ${beyond(portkey)}.`);
   }
   lines.push('', '### Memory after the run', '', '| process | RSS MiB | peak RSS MiB |', '|---|---|---|');
   for (const [name, value] of Object.entries(memory)) lines.push(`| ${name} | ${value.rssMiB.toFixed(0)} | ${value.peakMiB.toFixed(0)} |`);

@@ -8,7 +8,8 @@
  *   the 1% filter and the 1% tenant;
  * - the HTTP API (`POST /vectors/collections/:id/search`, the built bundle in its own process, an API
  *   key of role viewer; the query as a vector and as text) against that raw statement on the same
- *   data and query vectors, interleaved;
+ *   data and query vectors, interleaved, and against the floor: the raw statement behind a minimal
+ *   HTTP server in its own process (vectors/raw-search-server.ts), what the HTTP hop alone costs;
  * - ingestion throughput through the real path (REST → queue → worker → extraction, chunking,
  *   embedding with the local hashing embedder in batches, chunks written with the HNSW index live).
  * Generated vectors are clustered (topic clusters in a 24-dimensional latent space mapped into 384
@@ -196,6 +197,18 @@ async function serviceStatement(client: pg.PoolClient, scope: Scope, vector: num
 }
 const BENCH_ACTOR = newId();
 
+/** The raw statement of a scope for the floor server, with the indexes of the values that carry the query vector. */
+function floorStatement(scope: Scope): { text: string; values: unknown[]; vectorAt: number[] } {
+  const probe = Array.from({ length: DIMENSIONS }, (_, i) => (i === 0 ? 1 : 0));
+  const literal = `[${probe.join(',')}]`;
+  const query: NearestQuery = { metric: 'cosine', dimensions: DIMENSIONS, vector: probe, limit: K, indexed: scope.rows > VECTOR_PLAN_LIMITS.exactScanMaxRows };
+  const statement = RequestContextStore.run({ requestId: 'bench', tenantId: scope.tenantId }, () =>
+    repository.nearestStatement({ collectionId: scope.collectionId, filter: scope.filter }, query),
+  );
+  const values = statement.values as unknown[];
+  return { text: statement.text, values, vectorAt: values.flatMap((value, index) => (value === literal ? [index] : [])) };
+}
+
 /** The index the planner picks for the statement (or the scan type), from EXPLAIN. */
 async function planOf(client: pg.PoolClient, scope: Scope, vector: number[], indexed: boolean): Promise<string> {
   const statement = RequestContextStore.run({ requestId: 'bench', tenantId: scope.tenantId }, () =>
@@ -236,6 +249,7 @@ async function main(): Promise<void> {
   pool.on('error', (error) => progress(`idle pg client: ${error.message}`));
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'strata-bench-vectors-'));
   let strata: ServerProcess | undefined;
+  let floorServer: ServerProcess | undefined;
   try {
     const [{ version: server }] = (await pool.query<{ version: string }>(`SELECT split_part(version(), ' on ', 1) || ', pgvector ' || (SELECT extversion FROM pg_extension WHERE extname = 'vector') AS version`)).rows as [{ version: string }];
 
@@ -361,6 +375,15 @@ async function main(): Promise<void> {
       const embedder = new HashingEmbeddingModel();
       const texts = Array.from({ length: QUERIES }, (_, i) => `${WORDS[i % WORDS.length]} ${WORDS[(i * 7 + 3) % WORDS.length]} topic ${i % CLUSTERS}`);
       const apiRows: string[] = [];
+      // The floor: the raw statement behind a minimal HTTP server in its own process (vectors/raw-search-server.ts).
+      progress('starting the raw statement over minimal HTTP (the floor)…');
+      const settings = `SELECT set_config('statement_timeout', '10000', false), set_config('hnsw.ef_search', '${VECTOR_PLAN_LIMITS.efSearchMin}', false), set_config('hnsw.iterative_scan', 'relaxed_order', false), set_config('hnsw.max_scan_tuples', '${VECTOR_PLAN_LIMITS.maxScanTuples}', false)`;
+      floorServer = await startServer('raw-search', ['--import', 'tsx', 'bench/vectors/raw-search-server.ts'], {
+        env: { DATABASE_URL: db.url, SETTINGS_SQL: settings },
+        ready: (out) => /RAW_SEARCH_LISTENING \d+/.test(out),
+      });
+      const floor = apiAt(`http://127.0.0.1:${/RAW_SEARCH_LISTENING (\d+)/.exec(floorServer.output())?.[1]}`);
+      await must('floor statements', floor.call('-', 'POST', '/statements', Object.fromEntries(scopes.slice(0, 2).map((scope) => [scope.name, floorStatement(scope)]))));
       for (const scope of scopes.slice(0, 2)) {
         progress(`API vs raw statement: ${scope.name}: ${QUERIES} queries, interleaved…`);
         const indexed = scope.rows > VECTOR_PLAN_LIMITS.exactScanMaxRows; // what the service chooses for this scope
@@ -373,6 +396,7 @@ async function main(): Promise<void> {
           await must('search', api.call(reader, 'POST', url, byText(text)));
           await must('search', api.call(reader, 'POST', url, byVector(vector)));
           await rawNearest(client, scope, vector, indexed);
+          await must('floor', floor.call('-', 'POST', '/search', { scope: scope.name, vector }));
         }
         const textMs: number[] = [];
         const vectorMs: number[] = [];
@@ -380,6 +404,7 @@ async function main(): Promise<void> {
         const nestMs: number[] = [];
         const statementMs: number[] = [];
         const rawMs: number[] = [];
+        const floorMs: number[] = [];
         let same = 0;
         for (const text of texts) {
           const vector = Array.from(embedder.embed(text));
@@ -395,14 +420,17 @@ async function main(): Promise<void> {
           nestMs.push(performance.now() - started);
           tookMs.push(viaVector.tookMs);
           if (indexed) statementMs.push(await serviceStatement(client, scope, vector, indexed));
+          started = performance.now();
+          const viaFloor = await must('floor', floor.call<{ hits: Array<{ id: string }> }>('-', 'POST', '/search', { scope: scope.name, vector }));
+          floorMs.push(performance.now() - started);
           const raw = await rawNearest(client, scope, vector, indexed);
           rawMs.push(raw.ms);
           const ids = raw.ids.join();
-          if (viaText.hits.map((hit) => hit.chunkId).join() === ids && viaVector.hits.map((hit) => hit.chunkId).join() === ids) same += 1;
+          if (viaText.hits.map((hit) => hit.chunkId).join() === ids && viaVector.hits.map((hit) => hit.chunkId).join() === ids && viaFloor.hits.map((hit) => hit.id).join() === ids) same += 1;
         }
         const rawP50 = percentile(rawMs, 0.5);
         apiRows.push(
-          `| ${scope.name} | ${indexed ? 'HNSW' : 'exact'} | ${ms(percentile(vectorMs, 0.5))} | ${ms(percentile(vectorMs, 0.99))} | ${ms(percentile(textMs, 0.5))} | ${ms(percentile(textMs, 0.99))} | ${ms(rawP50)} | ${ms(percentile(rawMs, 0.99))} | **${(percentile(vectorMs, 0.5) / rawP50).toFixed(2)}** | ${(percentile(textMs, 0.5) / rawP50).toFixed(2)} | ${same}/${QUERIES} | ${ms(percentile(nestMs, 0.5))} | ${ms(percentile(tookMs, 0.5))} | ${indexed ? ms(percentile(statementMs, 0.5)) : '—'} |`,
+          `| ${scope.name} | ${indexed ? 'HNSW' : 'exact'} | ${ms(percentile(vectorMs, 0.5))} | ${ms(percentile(vectorMs, 0.99))} | ${ms(percentile(textMs, 0.5))} | ${ms(percentile(textMs, 0.99))} | ${ms(rawP50)} | ${ms(percentile(rawMs, 0.99))} | **${(percentile(vectorMs, 0.5) / rawP50).toFixed(2)}** | ${(percentile(textMs, 0.5) / rawP50).toFixed(2)} | ${same}/${QUERIES} | ${ms(percentile(nestMs, 0.5))} | ${ms(percentile(tookMs, 0.5))} | ${indexed ? ms(percentile(statementMs, 0.5)) : '—'} | ${ms(percentile(floorMs, 0.5))} | ${(percentile(floorMs, 0.5) / rawP50).toFixed(2)} |`,
         );
       }
 
@@ -447,10 +475,10 @@ async function main(): Promise<void> {
       console.log('|---|---|---|---|---|---|---|---|---|');
       for (const row of statementRows) console.log(row);
       console.log(
-        '\nHTTP API (viewer key, `POST /vectors/collections/:id/search`, vector mode, top 10) with the query vector in the body ("vector in") and with the query text (embedded by the API through the gateway: "text"), against the raw statement (the same kNN statement over a `pg` connection with its settings set once per connection, one round trip) on the same data and query vector, interleaved (ms; ratios of p50s; same: identical top 10 from all three). Where the API’s time goes: "through Nest" is the vector-in request on a spelling the HTTP lane does not take (trailing slash), so Express and Nest’s pipeline serve it; "service tookMs" is the search service’s own measure in the vector-in answers (from the collection lookup to the ranked hits, inside authentication and HTTP); "service statement" is the statement the service sends on an indexed size (the kNN with its index settings and its data-access records), timed alone like raw:\n',
+        '\nHTTP API (viewer key, `POST /vectors/collections/:id/search`, vector mode, top 10) with the query vector in the body ("vector in") and with the query text (embedded by the API through the gateway: "text"), against the raw statement (the same kNN statement over a `pg` connection with its settings set once per connection, one round trip) on the same data and query vector, interleaved (ms; ratios of p50s; same: identical top 10 from all four). "floor" is the raw statement behind a minimal HTTP server in its own process (node:http, JSON in and out, one `pg` connection; no authentication, data-access record or telemetry): what the HTTP hop alone costs here, and "floor ratio" its p50 over raw — the part of the ratio no API can avoid. Where the API’s time goes: "through Nest" is the vector-in request on a spelling the HTTP lane does not take (trailing slash), so Express and Nest’s pipeline serve it; "service tookMs" is the search service’s own measure in the vector-in answers (from the collection lookup to the ranked hits, inside authentication and HTTP); "service statement" is the statement the service sends on an indexed size (the kNN with its index settings and its data-access records), timed alone like raw:\n',
       );
-      console.log('| scope | path | API vector in p50 | p99 | API text p50 | p99 | raw p50 | raw p99 | ratio vector in | ratio text | same | vector in through Nest p50 | service tookMs p50 | service statement p50 |');
-      console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+      console.log('| scope | path | API vector in p50 | p99 | API text p50 | p99 | raw p50 | raw p99 | ratio vector in | ratio text | same | vector in through Nest p50 | service tookMs p50 | service statement p50 | floor p50 | floor ratio |');
+      console.log('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
       for (const row of apiRows) console.log(row);
       console.log(`\nIngestion (REST → queue → worker; text, fixed 200-token chunks, local hashing embedder, HNSW maintained on insert into a ${CHUNKS + CHUNKS / 100}-row index): ${INGEST_DOCS} documents, ${chunks} chunks in ${ingestSeconds.toFixed(1)} s = ${(chunks / ingestSeconds).toFixed(0)} chunks/s.`);
     } finally {
@@ -458,6 +486,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await strata?.stop();
+    await floorServer?.stop();
     await pool.end();
     await db.close();
     await rm(dataDir, { recursive: true, force: true });
