@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { findUnstorableText } from '@strata/kernel';
 import { agentSpecSchema, type AgentSpec } from './agent-spec';
 import { InvalidAgentInputError, InvalidAgentSpecError, type AgentFieldIssue } from './agents.errors';
 
@@ -43,18 +44,25 @@ export function issuesOf(error: z.ZodError): AgentFieldIssue[] {
   return error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
 }
 
+/** Text PostgreSQL cannot store: refused as invalid input, not a 500 at the first write or decision record. */
+const UNSTORABLE = 'must not contain NUL characters or lone surrogates';
+
 /** The body around the spec; errors are `context.invalid_agent`. */
 export function parseAgentInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const result = schema.safeParse(raw ?? {});
-  if (result.success) return result.data;
-  throw new InvalidAgentInputError(issuesOf(result.error));
+  if (!result.success) throw new InvalidAgentInputError(issuesOf(result.error));
+  const unstorable = findUnstorableText(result.data);
+  if (unstorable !== undefined) throw new InvalidAgentInputError([{ path: unstorable, message: UNSTORABLE }]);
+  return result.data;
 }
 
 /** The spec; errors are `context.invalid_spec` with paths inside the spec (`tools.1.kind`). */
 export function parseAgentSpec(raw: unknown): AgentSpec {
   const result = agentSpecSchema.safeParse(raw);
-  if (result.success) return result.data;
-  throw new InvalidAgentSpecError(issuesOf(result.error));
+  if (!result.success) throw new InvalidAgentSpecError(issuesOf(result.error));
+  const unstorable = findUnstorableText(result.data);
+  if (unstorable !== undefined) throw new InvalidAgentSpecError([{ path: unstorable, message: UNSTORABLE }]);
+  return result.data;
 }
 
 /** `If-Match: "3"` (or W/"3", or 3) and/or `expectedVersion`; both given must agree, one is required. */

@@ -11,6 +11,9 @@ export interface StoredPolicy {
   createdById: string | null;
 }
 
+/** Versions are an int4 column. */
+const MAX_POLICY_VERSION = 2_147_483_647;
+
 /** The only code that touches `policy_version`. Versions are immutable; a change is a new version. */
 @Injectable()
 export class PoliciesRepository {
@@ -22,6 +25,8 @@ export class PoliciesRepository {
   }
 
   async byVersion(version: number, tenantId = RequestContextStore.requireTenantId()): Promise<StoredPolicy | null> {
+    // The column is int4: a version beyond it (`/policies/99999999999`) names nothing, and Prisma would throw.
+    if (!Number.isInteger(version) || version < 0 || version > MAX_POLICY_VERSION) return null;
     const row = await this.prisma.policyVersion.findUnique({ where: { tenantId_version: { tenantId, version } } });
     return row ? toStored(row) : null;
   }

@@ -31,8 +31,9 @@ export const traceListSchema = z
     cursor: z.string().min(1).max(512).optional(),
     limit: z.coerce.number().int().min(1).max(TRACE_PAGE_MAX).default(TRACE_PAGE_DEFAULT),
   })
-  .refine((query) => !query.from || !query.to || query.from < query.to, { message: 'from must be before to', path: ['from'] })
-  .refine((query) => !query.from || !query.to || query.to.getTime() - query.from.getTime() <= TRACE_RANGE_MAX_MS, {
+  // Zod runs these even when from or to failed its own check (then it is still the raw string): compare dates only.
+  .refine((query) => !(query.from instanceof Date && query.to instanceof Date) || query.from < query.to, { message: 'from must be before to', path: ['from'] })
+  .refine((query) => !(query.from instanceof Date && query.to instanceof Date) || query.to.getTime() - query.from.getTime() <= TRACE_RANGE_MAX_MS, {
     message: 'the range may cover at most 31 days',
     path: ['from'],
   });

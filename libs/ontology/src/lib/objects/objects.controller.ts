@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Q
 import { ApiTags } from '@nestjs/swagger';
 import { z } from 'zod';
 import { Authorize, ZodValidationPipe } from '@strata/governance';
+import { SCHEMA_LIMITS } from '../schema/property-definition';
 import { ValidationFailedError } from '../schema/schema.errors';
 import { ObjectIdPipe } from './object-id.pipe';
 import type { ObjectRecord } from './object-record';
@@ -15,7 +16,7 @@ export const updateObjectSchema = z
     /** Values to set; `null` removes a property. */
     properties: propertiesSchema,
     /** Optimistic concurrency (or the If-Match header). */
-    expectedVersion: z.number().int().min(1).optional(),
+    expectedVersion: z.number().int().min(1).max(SCHEMA_LIMITS.versionMax).optional(),
   })
   .strict();
 
@@ -41,10 +42,10 @@ const listObjectsQuerySchema = z.object({
 });
 
 const getObjectQuerySchema = z.object({ includeDeleted: z.enum(['true', 'false']).default('false') });
-const deleteObjectQuerySchema = z.object({ expectedVersion: z.coerce.number().int().min(1).optional() });
+const deleteObjectQuerySchema = z.object({ expectedVersion: z.coerce.number().int().min(1).max(SCHEMA_LIMITS.versionMax).optional() });
 const historyQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  beforeVersion: z.coerce.number().int().min(1).optional(),
+  beforeVersion: z.coerce.number().int().min(1).max(SCHEMA_LIMITS.versionMax).optional(),
 });
 const neighbourhoodQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100) });
 

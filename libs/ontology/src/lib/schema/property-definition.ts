@@ -20,6 +20,8 @@ export const SCHEMA_LIMITS = {
   descriptionLength: 4_000,
   displayNameLength: 200,
   changesPerRequest: 50,
+  /** Schema and object versions are int4 columns: a larger number names no version. */
+  versionMax: 2_147_483_647,
 } as const;
 
 /** Type api names: PascalCase-ish identifiers (`Customer`, `SalesOrder`). */

@@ -8,6 +8,7 @@ import {
   objectTypeDefinitionSchema,
   objectTypeUpdateSchema,
   schemaChangesSchema,
+  SCHEMA_LIMITS,
   type LinkTypeDefinition,
   type LinkTypeUpdate,
   type ObjectTypeDefinition,
@@ -18,7 +19,7 @@ import { TypeRefPipe } from './type-ref.pipe';
 
 const versionsQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
-  before: z.coerce.number().int().min(1).optional(),
+  before: z.coerce.number().int().min(1).max(SCHEMA_LIMITS.versionMax).optional(),
 });
 
 /** Object types, link types and schema versions. Every change is a versioned schema change. */

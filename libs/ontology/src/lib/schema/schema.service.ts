@@ -3,7 +3,7 @@ import { isUuid, withSpan } from '@strata/kernel';
 import { PrismaService, type Prisma } from '@strata/db';
 import { AuditLog, AuthorizationService, MutationRunner } from '@strata/governance';
 import { currentActor, OntologyEvents } from '../events/ontology-events';
-import type { LinkTypeRecord, ObjectTypeRecord, SchemaChange, SchemaSnapshot } from './property-definition';
+import { SCHEMA_LIMITS, type LinkTypeRecord, type ObjectTypeRecord, type SchemaChange, type SchemaSnapshot } from './property-definition';
 import type { SchemaValidationReport } from './schema-change-report';
 import { SchemaChangePlanner, type PlannedSchema } from './schema-change-planner';
 import { SchemaChangeRejectedError, SchemaVersionNotFoundError, UnknownLinkTypeError, UnknownObjectTypeError } from './schema.errors';
@@ -108,7 +108,8 @@ export class SchemaService {
 
   async version(version: number) {
     await this.authorization.gate('read', 'OntologyObjectType');
-    const row = await this.schema.version(version);
+    // Beyond the int4 column (`/schema/versions/99999999999`) nothing is stored, and Prisma would throw.
+    const row = version <= SCHEMA_LIMITS.versionMax ? await this.schema.version(version) : null;
     if (!row) throw new SchemaVersionNotFoundError(version);
     return row;
   }
