@@ -7,6 +7,7 @@ import { BudgetsRepository, type BudgetRow, type BudgetWindowRow } from './budge
 import { BudgetNameTakenError, BudgetNotFoundError, BudgetWithoutLimitError } from './budgets.errors';
 import type { CreateBudgetInput, UpdateBudgetInput } from './budgets.schemas';
 import { LeasedBudgetGate } from './leased-budget-gate';
+import { isUniqueViolation } from '../catalog/prisma-errors';
 
 /** Used and reserved (leased by API processes, in flight or not yet settled) in one window. */
 export interface MeterStatus {
@@ -83,11 +84,16 @@ export class BudgetsService {
     };
     await this.authorization.authorize('create', SUBJECT, data, { fields: Object.keys(data) });
     if (await this.budgets.findByName(input.name)) throw new BudgetNameTakenError(input.name);
-    const created = await this.mutations.run('budget.create', async (tx) => {
-      const row = await this.budgets.create(data, tx);
-      await this.audit.append({ action: 'budget.create', outcome: 'success', target: { type: SUBJECT, id: row.id }, details: describe(row) }, tx);
-      return row;
-    });
+    const created = await this.mutations
+      .run('budget.create', async (tx) => {
+        const row = await this.budgets.create(data, tx);
+        await this.audit.append({ action: 'budget.create', outcome: 'success', target: { type: SUBJECT, id: row.id }, details: describe(row) }, tx);
+        return row;
+      })
+      .catch((error: unknown) => {
+        // A create racing this one took the name between the check and the insert.
+        throw isUniqueViolation(error) ? new BudgetNameTakenError(input.name) : error;
+      });
     this.gate.invalidate(created.tenantId);
     return this.get(created.id);
   }
@@ -108,13 +114,18 @@ export class BudgetsService {
       throw new BudgetWithoutLimitError();
     }
     if (input.name !== undefined && input.name !== existing.name && (await this.budgets.findByName(input.name))) throw new BudgetNameTakenError(input.name);
-    await this.mutations.run('budget.update', async (tx) => {
-      const row = await this.budgets.update(id, data, tx);
-      await this.audit.append(
-        { action: 'budget.update', outcome: 'success', target: { type: SUBJECT, id }, details: { before: describe(existing), after: describe(row) } },
-        tx,
-      );
-    });
+    await this.mutations
+      .run('budget.update', async (tx) => {
+        const row = await this.budgets.update(id, data, tx);
+        await this.audit.append(
+          { action: 'budget.update', outcome: 'success', target: { type: SUBJECT, id }, details: { before: describe(existing), after: describe(row) } },
+          tx,
+        );
+      })
+      .catch((error: unknown) => {
+        // A write racing this one took the new name between the check and the update.
+        throw isUniqueViolation(error) && input.name !== undefined ? new BudgetNameTakenError(input.name) : error;
+      });
     this.gate.invalidate(existing.tenantId);
     return this.get(id);
   }

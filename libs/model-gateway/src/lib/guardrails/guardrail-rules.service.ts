@@ -7,6 +7,7 @@ import { GuardrailRulesRepository, type GuardrailRuleRow } from './guardrail-rul
 import type { CreateGuardrailRuleInput, UpdateGuardrailRuleInput } from './guardrail-rules.schemas';
 import { GuardrailRuleConflictError, GuardrailRuleNotFoundError, TooManyGuardrailRulesError, UnsafePatternError } from './guardrails.errors';
 import { TenantGuardrailPipeline, type GuardrailPreview } from './tenant-guardrail-pipeline';
+import { isUniqueViolation } from '../catalog/prisma-errors';
 
 /** Most rules one tenant has (built-in overrides and custom patterns together). */
 export const MAX_RULES_PER_TENANT = 100;
@@ -92,23 +93,31 @@ export class GuardrailRulesService {
       enabled: input.enabled,
     };
     await this.authorization.authorize('create', SUBJECT, data, { fields: Object.keys(data) });
-    const conflicting = await this.rules.findConflicting(data.name, data.detector);
-    if (conflicting) {
-      throw conflicting.name === data.name
-        ? new GuardrailRuleConflictError(`A guardrail rule named "${data.name}" already exists.`, { name: data.name })
-        : new GuardrailRuleConflictError(`Detector ${data.detector} is already configured by rule ${conflicting.id}; change that rule.`, {
-            detector: data.detector,
-            ruleId: conflicting.id,
-          });
-    }
+    const conflict = await this.conflictFor(data.name, data.detector);
+    if (conflict) throw conflict;
     if ((await this.rules.count()) >= MAX_RULES_PER_TENANT) throw new TooManyGuardrailRulesError(MAX_RULES_PER_TENANT);
-    const created = await this.mutations.run('guardrail_rule.create', async (tx) => {
-      const row = await this.rules.create(data, tx);
-      await this.audit.append({ action: 'guardrail_rule.create', outcome: 'success', target: { type: SUBJECT, id: row.id }, details: describe(row) }, tx);
-      return row;
-    });
+    const created = await this.mutations
+      .run('guardrail_rule.create', async (tx) => {
+        const row = await this.rules.create(data, tx);
+        await this.audit.append({ action: 'guardrail_rule.create', outcome: 'success', target: { type: SUBJECT, id: row.id }, details: describe(row) }, tx);
+        return row;
+      })
+      .catch(async (error: unknown) => {
+        // A create racing this one took the name or the detector between the check and the insert.
+        if (!isUniqueViolation(error)) throw error;
+        throw (await this.conflictFor(data.name, data.detector)) ?? new GuardrailRuleConflictError(`A guardrail rule named "${data.name}" already exists.`, { name: data.name });
+      });
     this.pipeline.invalidate(created.tenantId);
     return view(created);
+  }
+
+  /** The conflict a rule with this name and detector would have with an existing rule, if any. */
+  private async conflictFor(name: string, detector: string | null): Promise<GuardrailRuleConflictError | undefined> {
+    const conflicting = await this.rules.findConflicting(name, detector);
+    if (!conflicting) return undefined;
+    return conflicting.name === name
+      ? new GuardrailRuleConflictError(`A guardrail rule named "${name}" already exists.`, { name })
+      : new GuardrailRuleConflictError(`Detector ${detector} is already configured by rule ${conflicting.id}; change that rule.`, { detector, ruleId: conflicting.id });
   }
 
   async update(id: string, input: UpdateGuardrailRuleInput): Promise<GuardrailRuleView> {
@@ -127,14 +136,19 @@ export class GuardrailRulesService {
     if (input.name !== undefined && input.name !== existing.name && (await this.rules.findConflicting(input.name, null))) {
       throw new GuardrailRuleConflictError(`A guardrail rule named "${input.name}" already exists.`, { name: input.name });
     }
-    const updated = await this.mutations.run('guardrail_rule.update', async (tx) => {
-      const row = await this.rules.update(id, data, tx);
-      await this.audit.append(
-        { action: 'guardrail_rule.update', outcome: 'success', target: { type: SUBJECT, id }, details: { before: describe(existing), after: describe(row) } },
-        tx,
-      );
-      return row;
-    });
+    const updated = await this.mutations
+      .run('guardrail_rule.update', async (tx) => {
+        const row = await this.rules.update(id, data, tx);
+        await this.audit.append(
+          { action: 'guardrail_rule.update', outcome: 'success', target: { type: SUBJECT, id }, details: { before: describe(existing), after: describe(row) } },
+          tx,
+        );
+        return row;
+      })
+      .catch((error: unknown) => {
+        // A write racing this one took the new name between the check and the update (the detector never changes).
+        throw isUniqueViolation(error) && input.name !== undefined ? new GuardrailRuleConflictError(`A guardrail rule named "${input.name}" already exists.`, { name: input.name }) : error;
+      });
     this.pipeline.invalidate(existing.tenantId);
     return view(updated);
   }
