@@ -8,6 +8,6 @@ export { configSchema, SECRET_CONFIG_KEYS, type StrataConfig } from './lib/confi
 export { loadConfig, InvalidConfigError, type ConfigIssue } from './lib/config/load-config';
 export { currentTraceParent, withSpan, type TraceParent } from './lib/tracing/with-span';
 export { parseInput } from './lib/validation/parse-input';
-export { findUnstorableText, isStorableText } from './lib/validation/storable-text';
+export { findUnstorableText, isStorableText, UNSTORABLE_TEXT_MESSAGE } from './lib/validation/storable-text';
 export { pathFor, type HttpLane, type LaneRequest } from './lib/http/http-lane';
 export { sendJson } from './lib/http/send-json';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { findUnstorableText } from '@strata/kernel';
+import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from '@strata/kernel';
 import { agentSpecSchema, type AgentSpec } from './agent-spec';
 import { InvalidAgentInputError, InvalidAgentSpecError, type AgentFieldIssue } from './agents.errors';
 
@@ -44,15 +44,13 @@ export function issuesOf(error: z.ZodError): AgentFieldIssue[] {
   return error.issues.map((issue) => ({ path: issue.path.map(String).join('.') || '(root)', message: issue.message }));
 }
 
-/** Text PostgreSQL cannot store: refused as invalid input, not a 500 at the first write or decision record. */
-const UNSTORABLE = 'must not contain NUL characters or lone surrogates';
-
 /** The body around the spec; errors are `context.invalid_agent`. */
 export function parseAgentInput<S extends z.ZodType>(schema: S, raw: unknown): z.output<S> {
   const result = schema.safeParse(raw ?? {});
   if (!result.success) throw new InvalidAgentInputError(issuesOf(result.error));
+  // Text PostgreSQL cannot store: invalid input, not a 500 at the first write or decision record.
   const unstorable = findUnstorableText(result.data);
-  if (unstorable !== undefined) throw new InvalidAgentInputError([{ path: unstorable, message: UNSTORABLE }]);
+  if (unstorable !== undefined) throw new InvalidAgentInputError([{ path: unstorable, message: UNSTORABLE_TEXT_MESSAGE }]);
   return result.data;
 }
 
@@ -61,7 +59,7 @@ export function parseAgentSpec(raw: unknown): AgentSpec {
   const result = agentSpecSchema.safeParse(raw);
   if (!result.success) throw new InvalidAgentSpecError(issuesOf(result.error));
   const unstorable = findUnstorableText(result.data);
-  if (unstorable !== undefined) throw new InvalidAgentSpecError([{ path: unstorable, message: UNSTORABLE }]);
+  if (unstorable !== undefined) throw new InvalidAgentSpecError([{ path: unstorable, message: UNSTORABLE_TEXT_MESSAGE }]);
   return result.data;
 }
 

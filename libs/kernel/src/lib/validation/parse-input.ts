@@ -1,8 +1,6 @@
 import type { z } from 'zod';
 import { ValidationFailedError } from '../errors/kernel.errors';
-import { findUnstorableText } from './storable-text';
-
-const UNSTORABLE_MESSAGE = 'must not contain NUL characters or lone surrogates';
+import { findUnstorableText, UNSTORABLE_TEXT_MESSAGE } from './storable-text';
 
 /**
  * Parses untrusted input with a zod schema, or throws a 400-kind error listing each failing field.
@@ -14,7 +12,7 @@ export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.ou
   if (result.success) {
     const unstorable = findUnstorableText(result.data);
     if (unstorable === undefined) return result.data;
-    throw new ValidationFailedError(`Invalid input: ${unstorable}: ${UNSTORABLE_MESSAGE}`, [{ path: unstorable, message: UNSTORABLE_MESSAGE }]);
+    throw new ValidationFailedError(`Invalid input: ${unstorable}: ${UNSTORABLE_TEXT_MESSAGE}`, [{ path: unstorable, message: UNSTORABLE_TEXT_MESSAGE }]);
   }
   const issues = result.error.issues.map((issue) => ({
     path: issue.path.map(String).join('.') || '(root)',

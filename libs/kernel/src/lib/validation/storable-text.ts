@@ -1,3 +1,6 @@
+/** What a field holding such text is told (one wording for every parser that checks it). */
+export const UNSTORABLE_TEXT_MESSAGE = 'must not contain NUL characters or lone surrogates';
+
 /**
  * Whether PostgreSQL can store the string exactly: text and jsonb refuse NUL, jsonb refuses a lone
  * UTF-16 surrogate (and text would store it as U+FFFD, silently changing it).
