@@ -1,7 +1,7 @@
 import { DiscoveryModule } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BUILT_IN_ROLES } from '@strata/governance';
-import { LeasedBudgetGate } from '@strata/model-gateway';
+import { BatchedUsageRecorder, LeasedBudgetGate } from '@strata/model-gateway';
 import { startApiHarness, type ApiHarness } from '../testing/api-harness';
 import { appRoutes, type AppRoute } from '../testing/app-routes';
 import { PNG_1X1, uploadMedia } from '../testing/media-upload';
@@ -156,6 +156,9 @@ describe('tenancy matrix: no route with an id reads or changes another tenant', 
       idsOfB.push(...rows.map((row) => row.id));
     }
     expect(idsOfB.length).toBeGreaterThanOrEqual(6);
+    // B's model calls (the memory's embedding, the run's refused call) are accounted in batches:
+    // written before the snapshot, so no usage row of B appears after it.
+    await api.app.get(BatchedUsageRecorder).flush();
     snapshotOfB = await snapshot(b.tenant.id);
   });
   afterAll(() => api?.close());
