@@ -11,3 +11,5 @@ export { parseInput } from './lib/validation/parse-input';
 export { findUnstorableText, isStorableText, UNSTORABLE_TEXT_MESSAGE } from './lib/validation/storable-text';
 export { pathFor, type HttpLane, type LaneRequest } from './lib/http/http-lane';
 export { sendJson } from './lib/http/send-json';
+export { engineMisreadsEscapedKeys, installJsonParseGuard, parseJson } from './lib/json/json-parse-guard';
+export type { JsonReviver } from './lib/json/json-tree-parse';

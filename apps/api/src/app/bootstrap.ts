@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
+import { installJsonParseGuard } from '@strata/kernel';
 import { V1ApiLane } from '@strata/model-gateway';
 import { createMetricsHandler, getTelemetry } from '@strata/observability';
 import { SearchApiLane } from '@strata/vectors';
@@ -17,6 +18,8 @@ import { setUpOpenApi } from './openapi/openapi';
  */
 export async function createApiApp(options: AppModuleOptions): Promise<NestExpressApplication> {
   const { config } = options;
+  // Before anything parses JSON: request bodies, Prisma's JSON columns, providers' answers.
+  installJsonParseGuard();
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(options), {
     // Nest's own console logger stays off: pino takes over below, and boot failures are thrown to
     // the caller (main prints them once, with their code) instead of being logged with a stack and

@@ -146,6 +146,19 @@ describe('model gateway /v1 with the official clients', () => {
       expect(JSON.stringify(sent.messages)).toContain('"tool_use_id":"toolu_1"');
     });
 
+    it('keeps escaped keys exactly, whatever earlier requests taught the engine’s JSON parser (nodejs/node#63785)', async () => {
+      // A backslash key after `q` makes V8 misread a later `"` or newline key after `q` as `\\`.
+      const sent: string[][] = [];
+      for (const key of ['\\', '"', '\n', 'caf\u00e9"']) {
+        anthropicFake.script({ text: 'ok' });
+        const properties = { q: { type: 'string' }, [key]: { type: 'string' } };
+        await openai.chat.completions.create({ model: 'claude', messages: [{ role: 'user', content: 'x' }], tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties } } }] });
+        const body = anthropicFake.requests.at(-1)?.body as { tools: Array<{ input_schema: { properties: Record<string, unknown> } }> };
+        sent.push(Object.keys(body.tools[0]?.input_schema.properties ?? {}));
+      }
+      expect(sent).toEqual([['q', '\\'], ['q', '"'], ['q', '\n'], ['q', 'caf\u00e9"']]);
+    });
+
     it('streams with usage, passed through and translated, ending with [DONE]', async () => {
       for (const model of ['fast', 'claude']) {
         const fake = model === 'fast' ? openaiFake : anthropicFake;

@@ -13,7 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { PrismaPg } from '@prisma/adapter-pg';
-import { isDomainError, isUuid, loadConfig } from '@strata/kernel';
+import { installJsonParseGuard, isDomainError, isUuid, loadConfig } from '@strata/kernel';
 import { DEFAULT_PRISMA_DIR, openDatabase, PrismaClient, type DatabaseRuntime, type PrismaService } from '@strata/db';
 import { AuditCheckpointsRepository } from '../lib/audit/audit-checkpoints.repository';
 import { AuditEntriesRepository } from '../lib/audit/audit-entries.repository';
@@ -33,6 +33,7 @@ const EMBEDDED_LOCK = 'embedded.lock';
 class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
+  installJsonParseGuard(); // the details it hashes are read back through JSON.parse
   const { positionals, values } = parseArgs({
     args: argv,
     allowPositionals: true,

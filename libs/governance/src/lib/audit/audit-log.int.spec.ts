@@ -172,6 +172,18 @@ describe('AuditLog (database)', () => {
     expect((await verifier.verify(tenantId)).ok).toBe(true);
   });
 
+  it('hashes details whose escaped keys the engine misreads after a backslash key (nodejs/node#63785)', async () => {
+    const tenantId = newId();
+    // The shrunk counterexample of the property above: a `\\` key first, then `"` in its place.
+    for (const details of [{ '': { '': '', '\\': 0 } }, { '': { '': '', '"': 0 } }, { '': { '': '', '\n': 1 } }]) {
+      const entry = await inTenant(tenantId, () => log.append({ action: 'prop.check', outcome: 'success', details }));
+      const row = await db.prisma.auditEntry.findUniqueOrThrow({ where: { tenantId_seq: { tenantId, seq: entry.seq } } });
+      expect(row.details).toEqual(details);
+      expect(recomputeEntryHash(row)).toBe(entry.hash);
+    }
+    expect(await verifier.verify(tenantId)).toMatchObject({ ok: true });
+  });
+
   it('refuses appends once closed, after writing what it accepted', async () => {
     const tenantId = newId();
     const options: AuditOptions = { dataDir, checkpointEvery: 1000, checkpointIntervalMs: 0, maxQueuedEntries: 5, maxConcurrentBatches: 1 };
