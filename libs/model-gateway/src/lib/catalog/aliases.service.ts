@@ -11,6 +11,7 @@ import { toAliasDto, type ModelAliasDto } from './catalog.dto';
 import { CatalogInUseError, CatalogLimitError, CatalogNameTakenError, CatalogRecordNotFoundError, InvalidCatalogInputError } from './catalog.errors';
 import { CATALOG_LIMITS, type AliasTarget, type CreateAliasInput, type UpdateAliasInput } from './catalog.schemas';
 import { isUniqueViolation } from './prisma-errors';
+import { countUnderQuotaLock } from './tenant-quota-lock';
 
 /** Aliases: the routing policies callers name (`fast`, `embedding-default`), with their ordered targets. */
 @Injectable()
@@ -41,7 +42,7 @@ export class AliasesService {
     const tenantId = RequestContextStore.requireTenantId();
     try {
       const row = await this.mutations.run('model_alias.create', async (tx) => {
-        if ((await this.aliases.count(tx)) >= CATALOG_LIMITS.aliasesPerTenant) throw new CatalogLimitError('aliases', CATALOG_LIMITS.aliasesPerTenant);
+        if ((await countUnderQuotaLock(tx, 'model_alias', (db) => this.aliases.count(db))) >= CATALOG_LIMITS.aliasesPerTenant) throw new CatalogLimitError('aliases', CATALOG_LIMITS.aliasesPerTenant);
         await this.checkTargets(input.operation, input.targets, tx);
         await this.checkTaskClasses(input.operation, input.taskClasses, undefined, tx);
         const created = await this.aliases.create(input, tx);

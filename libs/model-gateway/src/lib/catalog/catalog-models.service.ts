@@ -10,6 +10,7 @@ import { CatalogInUseError, CatalogLimitError, CatalogNameTakenError, CatalogRec
 import { CATALOG_LIMITS, type AliasTarget, type CreateCatalogModelInput, type UpdateCatalogModelInput } from './catalog.schemas';
 import { isUniqueViolation } from './prisma-errors';
 import { ProvidersRepository } from './providers.repository';
+import { countUnderQuotaLock } from './tenant-quota-lock';
 
 /** A tenant's catalog models: what each provider model can do and costs. */
 @Injectable()
@@ -48,7 +49,7 @@ export class CatalogModelsService {
     const tenantId = RequestContextStore.requireTenantId();
     try {
       const row = await this.mutations.run('catalog_model.create', async (tx) => {
-        if ((await this.models.count(tx)) >= CATALOG_LIMITS.modelsPerTenant) throw new CatalogLimitError('catalog models', CATALOG_LIMITS.modelsPerTenant);
+        if ((await countUnderQuotaLock(tx, 'catalog_model', (db) => this.models.count(db))) >= CATALOG_LIMITS.modelsPerTenant) throw new CatalogLimitError('catalog models', CATALOG_LIMITS.modelsPerTenant);
         const created = await this.models.create(data, tx);
         await this.audit.append({ action: 'catalog_model.create', outcome: 'success', target: { type: 'CatalogModel', id: created.id }, details: describe(created) }, tx);
         return created;

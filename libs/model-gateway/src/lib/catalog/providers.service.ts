@@ -12,6 +12,7 @@ import { CatalogInUseError, CatalogLimitError, CatalogNameTakenError, CatalogRec
 import { CATALOG_LIMITS, type CreateProviderInput, type UpdateProviderInput } from './catalog.schemas';
 import { isUniqueViolation } from './prisma-errors';
 import { ProvidersRepository, type ProviderRow } from './providers.repository';
+import { countUnderQuotaLock } from './tenant-quota-lock';
 
 /** Which credential types each provider kind accepts. */
 const CREDENTIAL_TYPES: Record<string, ReadonlyArray<ProviderCredentials['type']>> = {
@@ -61,7 +62,7 @@ export class ProvidersService {
     const sealed = this.vault.seal({ tenantId, providerId: id }, credentials ?? { type: 'none' });
     try {
       const row = await this.mutations.run('model_provider.create', async (tx) => {
-        if ((await this.providers.count(tx)) >= CATALOG_LIMITS.providersPerTenant) throw new CatalogLimitError('model providers', CATALOG_LIMITS.providersPerTenant);
+        if ((await countUnderQuotaLock(tx, 'model_provider', (db) => this.providers.count(db))) >= CATALOG_LIMITS.providersPerTenant) throw new CatalogLimitError('model providers', CATALOG_LIMITS.providersPerTenant);
         const created = await this.providers.create(
           id,
           {

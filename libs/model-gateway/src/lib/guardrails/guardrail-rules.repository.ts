@@ -19,8 +19,8 @@ export class GuardrailRulesRepository {
     });
   }
 
-  count() {
-    return this.prisma.guardrailRule.count({ where: { tenantId: RequestContextStore.requireTenantId() } });
+  count(tx: Prisma.TransactionClient) {
+    return tx.guardrailRule.count({ where: { tenantId: RequestContextStore.requireTenantId() } });
   }
 
   list(where: Prisma.GuardrailRuleWhereInput, limit: number, cursor?: string) {

@@ -8,6 +8,7 @@ import type { CreateGuardrailRuleInput, UpdateGuardrailRuleInput } from './guard
 import { GuardrailRuleConflictError, GuardrailRuleNotFoundError, TooManyGuardrailRulesError, UnsafePatternError } from './guardrails.errors';
 import { TenantGuardrailPipeline, type GuardrailPreview } from './tenant-guardrail-pipeline';
 import { isUniqueViolation } from '../catalog/prisma-errors';
+import { countUnderQuotaLock } from '../catalog/tenant-quota-lock';
 
 /** Most rules one tenant has (built-in overrides and custom patterns together). */
 export const MAX_RULES_PER_TENANT = 100;
@@ -95,9 +96,9 @@ export class GuardrailRulesService {
     await this.authorization.authorize('create', SUBJECT, data, { fields: Object.keys(data) });
     const conflict = await this.conflictFor(data.name, data.detector);
     if (conflict) throw conflict;
-    if ((await this.rules.count()) >= MAX_RULES_PER_TENANT) throw new TooManyGuardrailRulesError(MAX_RULES_PER_TENANT);
     const created = await this.mutations
       .run('guardrail_rule.create', async (tx) => {
+        if ((await countUnderQuotaLock(tx, 'guardrail_rule', (db) => this.rules.count(db))) >= MAX_RULES_PER_TENANT) throw new TooManyGuardrailRulesError(MAX_RULES_PER_TENANT);
         const row = await this.rules.create(data, tx);
         await this.audit.append({ action: 'guardrail_rule.create', outcome: 'success', target: { type: SUBJECT, id: row.id }, details: describe(row) }, tx);
         return row;
