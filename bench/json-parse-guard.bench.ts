@@ -21,6 +21,7 @@ const chatRequest = JSON.stringify({
 const longAnswer = JSON.stringify({ id: 'chatcmpl-1', choices: [{ index: 0, message: { role: 'assistant', content: paragraph.repeat(1_500) } }], usage: { prompt_tokens: 1, completion_tokens: 2 } });
 const auditDetails = JSON.stringify({ field: 'name', before: 'a', after: 'b', reason: 'rename', count: 3 });
 const manyStrings = JSON.stringify(Array.from({ length: 2_000 }, (_, i) => ({ id: `row-${i}`, text: `line ${i}\nnext` })));
+const manyEscapedKeys = JSON.stringify(Array.from({ length: 2_000 }, (_, i) => ({ id: `row-${i}`, 'say "hi"': `line ${i}\nnext` })));
 const escapedKey = JSON.stringify({ q: { type: 'string' }, 'say "hi"': { type: 'string' }, notes: paragraph.repeat(30) });
 
 const cases: Array<[string, string]> = [
@@ -28,7 +29,8 @@ const cases: Array<[string, string]> = [
   ['chat request, escapes in values', chatRequest],
   ['2,000 small objects, escapes in values', manyStrings],
   ['provider answer, escapes in values', longAnswer],
-  ['escaped key (the JavaScript parser)', escapedKey],
+  ['escaped key (the token parser)', escapedKey],
+  ['2,000 small objects, an escaped key each (the token parser)', manyEscapedKeys],
 ];
 
 function timePerParse(parse: (text: string) => unknown, text: string, budgetMs: number): number {

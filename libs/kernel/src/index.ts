@@ -12,4 +12,4 @@ export { findUnstorableText, isStorableText, UNSTORABLE_TEXT_MESSAGE } from './l
 export { pathFor, type HttpLane, type LaneRequest } from './lib/http/http-lane';
 export { sendJson } from './lib/http/send-json';
 export { engineMisreadsEscapedKeys, installJsonParseGuard, parseJson } from './lib/json/json-parse-guard';
-export type { JsonReviver } from './lib/json/json-tree-parse';
+export type { JsonReviver } from './lib/json/json-token-parse';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { engineMisreadsEscapedKeys, installJsonParseGuard, parseJson } from './json-parse-guard';
-import { parseJsonByTree, type JsonReviver } from './json-tree-parse';
+import { parseJsonFromTokens, type JsonReviver } from './json-token-parse';
 
 const nativeParse = JSON.parse;
 
@@ -44,6 +44,13 @@ describe('parseJson', () => {
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
   });
 
+  it('parses escaped keys nested as deep as the engine does, without using the call stack', () => {
+    const depth = 100_000;
+    let value = parseJson('{"\\"":'.repeat(depth) + '1' + '}'.repeat(depth)) as Record<string, unknown>;
+    for (let level = 1; level < depth; level++) value = value['"'] as Record<string, unknown>;
+    expect(value).toEqual({ '"': 1 });
+  });
+
   it('refuses invalid JSON with the engine’s own error', () => {
     for (const text of ['{"\\"":', '{"\\"":1,}', '{"\\x":1}', "{'a':1}", '']) {
       let engine: unknown;
@@ -77,7 +84,7 @@ describe('parseJson', () => {
         const engineCalls: unknown[] = [];
         const treeCalls: unknown[] = [];
         const engine = nativeParse(text, recording(engineCalls) as never);
-        const tree = parseJsonByTree(text, recording(treeCalls));
+        const tree = parseJsonFromTokens(text, recording(treeCalls));
         expect(treeCalls).toEqual(engineCalls);
         expect(tree).toEqual(engine);
       }),

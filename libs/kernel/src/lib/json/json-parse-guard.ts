@@ -1,5 +1,5 @@
 import { hasEscapedKey } from './escaped-key-scan';
-import { parseJsonByTree, type JsonReviver } from './json-tree-parse';
+import { parseJsonFromTokens, type JsonReviver } from './json-token-parse';
 
 /**
  * V8 (Node 24's 13.6 and Node 26's 14.6) can misread an escaped object key in JSON.parse: once a
@@ -32,7 +32,7 @@ export function parseJson(text: string, reviver?: JsonReviver): unknown {
   const source = String(text);
   if (!hasEscapedKey(source)) return reviver ? nativeParse(source, reviver as never) : nativeParse(source);
   nativeParse(source); // the engine's validation and error messages
-  return parseJsonByTree(source, reviver);
+  return parseJsonFromTokens(source, reviver);
 }
 
 /**
