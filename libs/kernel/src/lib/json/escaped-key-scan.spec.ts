@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hasEscapedKey } from './escaped-key-scan';
+import { jsonValueWithKeys } from './testing/json-value.arbitrary';
 
 /** Every key of a JSON value, at any depth. */
 function keysOf(value: unknown): string[] {
@@ -28,11 +29,7 @@ describe('hasEscapedKey', () => {
 
   it('is true exactly when some key of the value needs an escape in JSON', () => {
     const key = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 6 }), fc.constantFrom('"', '\\', '\n', 'a"b', '\u0001', '":'));
-    const json = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 0 }), tie('object'), tie('array')),
-      object: fc.dictionary(key, tie('value'), { maxKeys: 4 }),
-      array: fc.array(tie('value'), { maxLength: 4 }),
-    })).value;
+    const json = jsonValueWithKeys(key);
     fc.assert(
       fc.property(json, fc.boolean(), (value, pretty) => {
         const text = JSON.stringify(value, null, pretty ? 2 : undefined);

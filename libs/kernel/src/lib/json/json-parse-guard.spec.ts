@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { engineMisreadsEscapedKeys, installJsonParseGuard, parseJson } from './json-parse-guard';
 import { parseJsonFromTokens, type JsonReviver } from './json-token-parse';
+import { jsonValueWithKeys } from './testing/json-value.arbitrary';
 
 const nativeParse = JSON.parse;
 
@@ -20,11 +21,7 @@ describe('parseJson', () => {
 
   it('gives back any JSON value, whatever the engine cached before', () => {
     const key = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 6 }), fc.constantFrom('"', '\\', '\n', 'a\\', '__proto__', '\u2028'));
-    const json = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 0 }), tie('object'), tie('array')),
-      object: fc.dictionary(key, tie('value'), { maxKeys: 5 }),
-      array: fc.array(tie('value'), { maxLength: 4 }),
-    })).value;
+    const json = jsonValueWithKeys(key);
     fc.assert(
       fc.property(json, (value) => {
         const text = JSON.stringify(value);
@@ -65,11 +62,7 @@ describe('parseJson', () => {
 
   it('applies a reviver as JSON.parse does, with the source text of untouched primitives', () => {
     const key = fc.string({ maxLength: 5 }).filter((k) => !JSON.stringify(k).includes('\\'));
-    const json = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, fc.jsonValue({ maxDepth: 0 }), tie('object'), tie('array')),
-      object: fc.dictionary(key, tie('value'), { maxKeys: 4 }),
-      array: fc.array(tie('value'), { maxLength: 4 }),
-    })).value;
+    const json = jsonValueWithKeys(key);
     const recording = (calls: unknown[]): JsonReviver =>
       function (this: unknown, k, v, context) {
         calls.push([k, v !== null && typeof v === 'object' ? 'object' : v, context?.source]);
