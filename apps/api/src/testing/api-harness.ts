@@ -6,6 +6,7 @@ import { loadConfig } from '@strata/kernel';
 import { TenantProvisioningService, type ProvisionedTenant } from '@strata/governance';
 import { createTestDatabase, type TestDatabase } from '@strata/testing';
 import { createApiApp } from '../app/bootstrap';
+import { MutationAuditProbe } from './mutation-audit-probe';
 
 /** Test support for HTTP suites: the real API on a test database, listening on a free port. */
 export interface ApiHarness {
@@ -52,6 +53,8 @@ export async function startApiHarness(options: { imports?: NonNullable<ModuleMet
   });
   const app = await createApiApp({ config, database: { runtime: db.runtime, migrateOnStart: false }, imports: options.imports });
   await app.listen(0, '127.0.0.1');
+  const auditProbe = new MutationAuditProbe();
+  auditProbe.attach(app.getHttpServer());
   const { port } = app.getHttpServer().address() as { port: number };
   const base = `http://127.0.0.1:${port}`;
   const call: ApiHarness['call'] = async (key, method, path, body, headers = {}) => {
@@ -103,8 +106,16 @@ export async function startApiHarness(options: { imports?: NonNullable<ModuleMet
       return { providerId: provider.id };
     },
     async close() {
+      // Audit entries are written in the request's transaction: none is still on its way here.
+      const unaudited = await auditProbe.unaudited(db).catch((error: unknown) => [`(the audit check could not run: ${String(error)})`]);
       await app.close();
       await db.close();
+      if (unaudited.length) {
+        throw new Error(
+          `Successful mutations left no audit entry for their request: ${[...new Set(unaudited)].join('; ')}. ` +
+            'Append one in the mutation, or, if the route changes nothing, declare it in MUTATING_METHOD_READS (apps/api/src/testing/mutation-audit-probe.ts) with why.',
+        );
+      }
     },
   };
 }
