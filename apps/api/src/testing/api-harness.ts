@@ -107,13 +107,13 @@ export async function startApiHarness(options: { imports?: NonNullable<ModuleMet
     },
     async close() {
       // Audit entries are written in the request's transaction: none is still on its way here.
-      const unaudited = await auditProbe.unaudited(db).catch((error: unknown) => [`(the audit check could not run: ${String(error)})`]);
+      const unaccounted = await auditProbe.unaccounted(db).catch((error: unknown) => [`(the check could not run: ${String(error)})`]);
       await app.close();
       await db.close();
-      if (unaudited.length) {
+      if (unaccounted.length) {
         throw new Error(
-          `Successful mutations left no audit entry for their request: ${[...new Set(unaudited)].join('; ')}. ` +
-            'Append one in the mutation, or, if the route changes nothing, declare it in MUTATING_METHOD_READS (apps/api/src/testing/mutation-audit-probe.ts) with why.',
+          `Successful mutations not accounted for: ${[...new Set(unaccounted)].join('; ')}. ` +
+            'Authorize the record (AuthorizationService.authorize) and append an audit entry in the mutation, or, if the route changes nothing, declare it in MUTATING_METHOD_READS (apps/api/src/testing/mutation-audit-probe.ts) with why.',
         );
       }
     },

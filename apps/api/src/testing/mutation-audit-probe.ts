@@ -3,7 +3,8 @@ import type { TestDatabase } from '@strata/testing';
 
 /**
  * Requests with a mutating method that answer 2xx and still change no tenant data, so they leave
- * no audit entry; each with why. Everything else that succeeds must have appended one.
+ * no audit entry (nor, some, a stored decision); each with why. Everything else that succeeds
+ * must have both.
  */
 export const MUTATING_METHOD_READS: ReadonlyArray<{ method: string; path: RegExp; status?: number; query?: RegExp; why: string }> = [
   { method: 'POST', path: /^\/v1\/(chat\/completions|messages|embeddings)\/?$/, why: 'a model call: accounted in usage records and traces, not the audit log' },
@@ -32,9 +33,10 @@ interface SeenRequest {
 }
 
 /**
- * "Every mutation is audited", checked on every HTTP suite: the harness records each successful
- * request with a mutating method, and at close every one must have an audit entry with its
- * request id, unless it is a declared read above. Routes added later are covered with no edit.
+ * "Every mutation is authorized and audited", checked on every HTTP suite: the harness records
+ * each successful request with a mutating method, and at close every one must have an audit entry
+ * and an allowed authorization decision with its request id, unless it is a declared read above.
+ * Routes added later are covered with no edit.
  */
 export class MutationAuditProbe {
   private readonly seen: SeenRequest[] = [];
@@ -49,14 +51,24 @@ export class MutationAuditProbe {
     });
   }
 
-  /** The successful mutations without an audit entry, as `METHOD /path status`. */
-  async unaudited(db: TestDatabase): Promise<string[]> {
-    if (!this.seen.length) return [];
-    const audited = new Set((await db.query<{ request_id: string }>('SELECT DISTINCT request_id FROM audit_entry WHERE request_id IS NOT NULL')).map((row) => row.request_id));
-    return this.seen
-      .filter((request) => !audited.has(request.requestId) && !isDeclaredRead(request))
-      .map((request) => `${request.method} ${request.url.split('?')[0]} ${request.status}`);
+  /**
+   * The successful mutations without an audit entry or without an allowed authorization decision
+   * for their request, as `METHOD /path status: what is missing`.
+   */
+  async unaccounted(db: TestDatabase): Promise<string[]> {
+    const mutations = this.seen.filter((request) => !isDeclaredRead(request));
+    if (!mutations.length) return [];
+    const audited = await requestIds(db, 'SELECT DISTINCT request_id FROM audit_entry WHERE request_id IS NOT NULL');
+    const authorized = await requestIds(db, 'SELECT DISTINCT request_id FROM authorization_decision WHERE allowed AND request_id IS NOT NULL');
+    return mutations.flatMap((request) => {
+      const missing = [!audited.has(request.requestId) && 'no audit entry', !authorized.has(request.requestId) && 'no authorization decision'].filter(Boolean);
+      return missing.length ? [`${request.method} ${request.url.split('?')[0]} ${request.status}: ${missing.join(', ')}`] : [];
+    });
   }
+}
+
+async function requestIds(db: TestDatabase, sql: string): Promise<Set<string>> {
+  return new Set((await db.query<{ request_id: string }>(sql)).map((row) => row.request_id));
 }
 
 function isDeclaredRead(request: SeenRequest): boolean {

@@ -8,11 +8,16 @@ import { createApiApp } from '../bootstrap';
 import { GracefulShutdown } from './graceful-shutdown';
 import { ShutdownState } from './shutdown-state';
 
+/** Resolved when the slow route has the request: a fixed sleep raced the connection on a busy machine. */
+let arrived: () => void = () => undefined;
+const nextArrival = () => new Promise<void>((resolve) => (arrived = resolve));
+
 @Public()
 @Controller('slow')
 class SlowController {
   @Get()
   async slow(): Promise<{ done: true }> {
+    arrived();
     await new Promise((resolve) => setTimeout(resolve, 400));
     return { done: true };
   }
@@ -43,8 +48,9 @@ describe('GracefulShutdown', () => {
 
   it('finishes in-flight requests, then refuses new connections', async () => {
     const { app, base } = await start();
+    const arrival = nextArrival();
     const inFlight = fetch(`${base}/slow`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await arrival;
     const shutdownState = app.get(ShutdownState);
     const stopping = new GracefulShutdown(app, 5_000, silent).run('test');
     expect(shutdownState.shuttingDown).toBe(true);
@@ -58,11 +64,12 @@ describe('GracefulShutdown', () => {
 
   it('cuts requests that outlive the drain timeout', async () => {
     const { app, base } = await start();
+    const arrival = nextArrival();
     const inFlight = fetch(`${base}/slow`).then(
       () => 'answered',
       () => 'cut',
     );
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await arrival;
     const started = Date.now();
     await new GracefulShutdown(app, 100, silent).run('test');
     expect(Date.now() - started).toBeLessThan(2_000);
